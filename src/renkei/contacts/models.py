@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renkei.contacts.choices import (
+    ConsentStatus,
+    EmployeeBand,
+    Industry,
+    LeadStatus,
+    LifecycleStage,
+    Prefecture,
+    SourceChannel,
+    region_of,
+)
+from renkei.contacts.normalize import (
+    clean_corporate_number,
+    domain_from_website,
+    is_valid_corporate_number,
+    normalize_company_name,
+    normalize_email,
+    search_key,
+)
+from renkei.contacts.querysets import AccountQuerySet, ContactQuerySet
+
+
+def validate_corporate_number(value: str) -> None:
+    if value and not is_valid_corporate_number(value):
+        raise ValidationError(
+            _("A corporate number (法人番号) is 13 digits with a valid check digit."),
+            code="invalid_corporate_number",
+        )
+
+
+class Account(models.Model):
+    """A company (会社 / 取引先) that people work for and deals are made with."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    name_kana = models.CharField(_("company name (kana)"), max_length=200, blank=True)
+    normalized_name = models.CharField(_("normalized name"), max_length=200, db_index=True)
+    corporate_number = models.CharField(
+        _("corporate number (法人番号)"),
+        max_length=13,
+        blank=True,
+        validators=[validate_corporate_number],
+    )
+    website = models.CharField(_("website"), max_length=300, blank=True)
+    domain = models.CharField(_("domain"), max_length=200, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    employee_band = models.CharField(
+        _("employees"), max_length=10, choices=EmployeeBand.choices, blank=True
+    )
+    prefecture = models.CharField(
+        _("prefecture"), max_length=2, choices=Prefecture.choices, blank=True
+    )
+    region = models.CharField(_("region"), max_length=10, blank=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["normalized_name", "id"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_number"],
+                condition=~models.Q(corporate_number=""),
+                name="account_unique_corporate_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_derived_fields(self) -> None:
+        """Recompute the normalized name, domain, region and search text."""
+        self.corporate_number = clean_corporate_number(self.corporate_number)
+        self.normalized_name = normalize_company_name(self.name)
+        if self.website and not self.domain:
+            self.domain = domain_from_website(self.website)
+        self.region = region_of(self.prefecture)
+        self.search_text = search_key(self.name, self.name_kana, self.domain)
+
+
+class Contact(models.Model):
+    """A person (担当者 / リード) and where they stand in the shared funnel.
+
+    The lifecycle fields are written only by renkei.funnel.services, which records every
+    move as an immutable StageChange.
+    """
+
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name_kana = models.CharField(_("family name (kana)"), max_length=100, blank=True)
+    given_name_kana = models.CharField(_("given name (kana)"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contacts",
+    )
+    source_channel = models.CharField(
+        _("source"), max_length=20, choices=SourceChannel.choices, default=SourceChannel.OTHER
+    )
+    source_campaign = models.CharField(_("source campaign"), max_length=200, blank=True)
+    first_touch_at = models.DateTimeField(_("first touch"), null=True, blank=True)
+    first_touch_url = models.CharField(_("first touch page"), max_length=500, blank=True)
+
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"),
+        max_length=20,
+        choices=LifecycleStage.choices,
+        default=LifecycleStage.LEAD,
+        editable=False,
+    )
+    lead_status = models.CharField(
+        _("lead status"),
+        max_length=20,
+        choices=LeadStatus.choices,
+        default=LeadStatus.NEW,
+        editable=False,
+    )
+    became_subscriber_at = models.DateTimeField(_("became subscriber"), null=True, editable=False)
+    became_lead_at = models.DateTimeField(_("became lead"), null=True, editable=False)
+    became_mql_at = models.DateTimeField(_("became MQL"), null=True, editable=False)
+    became_sal_at = models.DateTimeField(_("became SAL"), null=True, editable=False)
+    became_sql_at = models.DateTimeField(_("became SQL"), null=True, editable=False)
+    became_opportunity_at = models.DateTimeField(_("became opportunity"), null=True, editable=False)
+    became_customer_at = models.DateTimeField(_("became customer"), null=True, editable=False)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, editable=False)
+
+    consent_status = models.CharField(
+        _("email consent"),
+        max_length=20,
+        choices=ConsentStatus.choices,
+        default=ConsentStatus.UNKNOWN,
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["lifecycle_stage", "-updated_at"], name="contact_stage_updated"),
+            models.Index(fields=["lead_status", "-updated_at"], name="contact_status_updated"),
+            models.Index(fields=["owner", "-updated_at"], name="contact_owner_updated"),
+            models.Index(fields=["source_channel", "-updated_at"], name="contact_source_updated"),
+            models.Index(fields=["family_name_kana", "given_name_kana"], name="contact_kana"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+    def became_at(self, stage: str):
+        return getattr(self, f"became_{stage}_at")
+
+    def refresh_derived_fields(self) -> None:
+        self.email = normalize_email(self.email)
+        self.search_text = search_key(
+            self.family_name + self.given_name,
+            self.family_name,
+            self.given_name,
+            self.family_name_kana + self.given_name_kana,
+            self.email,
+            self.account.name if self.account_id and self.account else "",
+            self.phone,
+        )

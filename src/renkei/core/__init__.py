@@ -1,0 +1,1 @@
+"""Organisation, users, teams, roles, business calendar, audit log, API tokens."""

@@ -1,0 +1,72 @@
+"""The audit log: who changed which core record, when, and what it was before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from renkei.core.choices import AuditAction
+from renkei.core.models import AuditLog, User
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audited field values of a record, as JSON-ready values (foreign keys as ids)."""
+    result: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"id", "created_at", "updated_at", "search_text"}:
+            continue
+        result[field.name] = _plain(getattr(obj, field.attname))
+    return result
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+def record(
+    obj: models.Model,
+    *,
+    action: AuditAction,
+    actor: User | None,
+    changes: dict[str, list[Any]],
+    actor_label: str = "",
+    at: dt.datetime | None = None,
+) -> AuditLog | None:
+    """Append an audit entry. An update that changed nothing writes nothing."""
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    return AuditLog.objects.create(
+        at=at or timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label or (actor.display_name if actor else "system"),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes,
+    )
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditLog]:
+    return AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

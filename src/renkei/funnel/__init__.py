@@ -1,0 +1,1 @@
+"""The shared funnel: lifecycle stages, the transition table, stage changes, timeline."""

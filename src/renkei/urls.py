@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from renkei.api import api_urls
+
+urlpatterns = [
+    path("", include("renkei.web.urls")),
+    path("", include("renkei.web.auth_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api_urls()),
+    path("admin/", admin.site.urls),
+]

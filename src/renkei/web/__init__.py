@@ -1,0 +1,1 @@
+"""Pages: base templates, navigation, home pages, contacts and accounts screens."""

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.choices import Role
+from renkei.core.permissions import ALL_ROLES
+
+# (url name, label, icon, roles that see it)
+NAVIGATION = [
+    ("web:home", _("Home"), "home", ALL_ROLES),
+    ("web:contacts", _("Contacts"), "users", ALL_ROLES),
+    ("web:accounts", _("Accounts"), "building", ALL_ROLES),
+    ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {
+            "url": reverse(name),
+            "label": label,
+            "icon": icon,
+            "active": current == name or current.startswith(name.rstrip("s") + "_"),
+        }
+        for name, label, icon, roles in NAVIGATION
+        if user.has_role(*roles)
+    ]
+    return {"nav_items": items}
