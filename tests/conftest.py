@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from renkei.core.choices import Role
 from tests.factories import make_user
@@ -29,3 +34,37 @@ def manager(db):
 @pytest.fixture
 def admin_user(db):
     return make_user(Role.ADMIN, username="admin")
+
+
+class _Inbox:
+    """Messages a real SMTP server on loopback received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd API
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        parsed["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends mail to it over SMTP."""
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()

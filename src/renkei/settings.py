@@ -160,6 +160,7 @@ USE_TZ = True
 # --- Static files (front-end packages come from node_modules, pinned in package-lock) ---
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     ("vendor/tabler", NODE_MODULES / "@tabler/core/dist"),
     ("vendor/tabler-icons", NODE_MODULES / "@tabler/icons-webfont/dist"),

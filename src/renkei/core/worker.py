@@ -38,11 +38,16 @@ def run_worker(*, burst: bool = False, schedule: bool = True) -> None:
         if settings.TASKS_BACKEND == "rq":
             import django_rq
             from django_tasks_rq.backend import Job
+            from rq.worker import SimpleWorker
 
-            worker = django_rq.get_worker(*settings.TASKS["default"]["QUEUES"], job_class=Job)
+            # SimpleWorker runs each job in this process instead of a fork: a forked child
+            # would share this process's database connections and scheduler thread. Scale
+            # by running more worker processes.
+            worker = django_rq.get_worker(
+                *settings.TASKS["default"]["QUEUES"], job_class=Job, worker_class=SimpleWorker
+            )
             worker.work(burst=burst, with_scheduler=True)
         else:
-            options = {"batch": True} if burst else {}
-            call_command("db_worker", reload=False, **options)
+            call_command("db_worker", reload=False, batch=burst, startup_delay=not burst)
     finally:
         stop.set()
