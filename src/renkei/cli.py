@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,7 +167,29 @@ def cmd_seed(argv: list[str]) -> int:
     return 0
 
 
+def ensure_chromium() -> bool:
+    """The browser tests drive Debian's Chromium (or RENKEI_CHROMIUM). Install it with
+    apt-get when running as root; otherwise say how."""
+    chromium = os.environ.get("RENKEI_CHROMIUM", "/usr/bin/chromium")
+    if Path(chromium).exists():
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("renkei: installing chromium for the browser tests…", file=sys.stderr)
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False)
+        if Path(chromium).exists():
+            return True
+    print(
+        "renkei: the browser tests need Chromium. Install it (Debian/Ubuntu: "
+        "`apt-get install chromium`) or set RENKEI_CHROMIUM to its path.",
+        file=sys.stderr,
+    )
+    return False
+
+
 def cmd_test(argv: list[str]) -> int:
+    if not ensure_chromium():
+        return 1
     os.environ.setdefault("HTTPS", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
