@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from renkei.contacts import services as contact_services
+from renkei.contacts.models import Contact
+from tests.factories import make_account, make_contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(marketer):
+    acme = make_account(actor=marketer, name="株式会社アクメ商事")
+    other = make_account(actor=marketer, name="ベータ工業(株)")
+    return {
+        "yamada": make_contact(
+            family_name="山田",
+            given_name="太郎",
+            family_name_kana="ヤマダ",
+            given_name_kana="タロウ",
+            email="t.yamada@acme.co.jp",
+            account=acme,
+        ),
+        "suzuki": make_contact(
+            family_name="鈴木",
+            given_name="一郎",
+            family_name_kana="スズキ",
+            given_name_kana="イチロウ",
+            email="ichiro@beta.example.com",
+            account=other,
+        ),
+    }
+
+
+def _found(query: str) -> set[str]:
+    return set(Contact.objects.search(query).values_list("family_name", flat=True))
+
+
+def test_search_by_kanji_name(people):
+    assert _found("山田") == {"山田"}
+    assert _found("山田太郎") == {"山田"}
+
+
+def test_search_by_kana_in_hiragana_or_katakana(people):
+    assert _found("やまだ") == {"山田"}
+    assert _found("スズキ") == {"鈴木"}
+
+
+def test_search_by_email_fragment_any_case(people):
+    assert _found("ACME.CO") == {"山田"}
+
+
+def test_search_by_company_name_without_the_corporate_form(people):
+    assert _found("ベータ工業") == {"鈴木"}
+
+
+def test_every_word_must_match(people):
+    assert _found("山田 ベータ") == set()
+    assert _found("山田 アクメ") == {"山田"}
+
+
+def test_renaming_an_account_updates_its_contacts_search(people, marketer):
+    account = people["yamada"].account
+    contact_services.update_account(account, actor=marketer, name="株式会社ガンマ")
+    assert _found("ガンマ") == {"山田"}
+    assert _found("アクメ") == set()
