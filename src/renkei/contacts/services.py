@@ -108,7 +108,9 @@ def record_contact_created(contact: Contact, *, actor: User | None) -> None:
 
 @transaction.atomic
 def update_contact(contact: Contact, *, actor: User | None, **values: Any) -> Contact:
-    contact = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",)).select_related("account").get(pk=contact.pk)
+    )
     before = audit.snapshot(contact)
     _apply(contact, CONTACT_FIELDS, values)
     if "phone" in values:
