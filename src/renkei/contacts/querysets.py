@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from renkei.contacts.choices import LeadStatus, LifecycleStage
 from renkei.contacts.normalize import search_key
@@ -17,6 +18,34 @@ class AccountQuerySet(models.QuerySet):
         if not key:
             return self
         return self.filter(search_text__contains=key)
+
+    def in_industry(self, *industries: str) -> AccountQuerySet:
+        return self.filter(industry__in=industries)
+
+    def in_prefecture(self, *prefectures: str) -> AccountQuerySet:
+        return self.filter(prefecture__in=prefectures)
+
+    def with_contact_count(self) -> AccountQuerySet:
+        """Annotate `contact_count` with a correlated subquery, so a page of accounts
+        counts only its own contacts instead of grouping the whole join."""
+        from renkei.contacts.models import Contact
+
+        counts = (
+            Contact.objects.filter(account=models.OuterRef("pk"))
+            .order_by()
+            .values("account")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            contact_count=Coalesce(
+                models.Subquery(counts, output_field=models.IntegerField()), 0
+            )
+        )
+
+    def sorted_by(self, key: str) -> AccountQuerySet:
+        """Order by one of ACCOUNT_SORTS; unknown keys fall back to the name order."""
+        return self.order_by(*ACCOUNT_SORTS.get(key, ACCOUNT_SORTS["name"]))
 
 
 class ContactQuerySet(models.QuerySet):
@@ -50,3 +79,33 @@ class ContactQuerySet(models.QuerySet):
 
     def with_related(self) -> ContactQuerySet:
         return self.select_related("account", "owner")
+
+    def from_source(self, *channels: str) -> ContactQuerySet:
+        return self.filter(source_channel__in=channels)
+
+    def sorted_by(self, key: str) -> ContactQuerySet:
+        """Order by one of CONTACT_SORTS; unknown keys fall back to recently updated."""
+        if key == "stage":
+            rank = models.Case(
+                *(
+                    models.When(lifecycle_stage=stage, then=models.Value(index))
+                    for index, stage in enumerate(LifecycleStage.values)
+                ),
+                output_field=models.IntegerField(),
+            )
+            return self.order_by(rank.desc(), "-updated_at", "-id")
+        return self.order_by(*CONTACT_SORTS.get(key, CONTACT_SORTS["updated"]))
+
+
+# Sort keys for lists of contacts and accounts (the web pages and the API share them).
+CONTACT_SORTS: dict[str, tuple[str, ...]] = {
+    "updated": ("-updated_at", "-id"),
+    "created": ("-created_at", "-id"),
+    "kana": ("family_name_kana", "given_name_kana", "id"),
+    "stage": (),  # by funnel rank, see ContactQuerySet.sorted_by
+}
+ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("normalized_name", "id"),
+    "kana": ("name_kana", "normalized_name", "id"),
+    "updated": ("-updated_at", "-id"),
+}
