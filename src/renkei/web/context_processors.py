@@ -14,15 +14,18 @@ NAVIGATION = [
     ("web:home", _("Home"), "home", ALL_ROLES),
     ("web:contacts", _("Contacts"), "users", ALL_ROLES),
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
+    ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries the signed-in user's role may use, with the current one marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    current = request.resolver_match.view_name if request.resolver_match else ""
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
     items = [
         {
             "url": reverse(name),
