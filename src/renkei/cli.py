@@ -155,6 +155,12 @@ def cmd_seed(argv: list[str]) -> int:
     parser.add_argument("--contacts", type=int, default=3000)
     parser.add_argument("--accounts", type=int, default=None)
     parser.add_argument("--seed", type=int, default=20260401)
+    parser.add_argument(
+        "--stage-changes",
+        type=int,
+        default=None,
+        help="aim for about this many stage changes in total (benchmark volumes)",
+    )
     opts = parser.parse_args(argv)
     django_setup()
     from django.core.management import call_command
@@ -162,7 +168,12 @@ def cmd_seed(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     from renkei.demo.seed import seed
 
-    summary = seed(contacts=opts.contacts, accounts=opts.accounts, random_seed=opts.seed)
+    summary = seed(
+        contacts=opts.contacts,
+        accounts=opts.accounts,
+        random_seed=opts.seed,
+        stage_changes=opts.stage_changes,
+    )
     print(summary)
     return 0
 
