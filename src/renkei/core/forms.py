@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import User
+from renkei.core.choices import Weekday
+from renkei.core.models import ClosedDay, Organisation, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -71,3 +74,43 @@ class LocalizedPasswordResetForm(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation's settings; saved through core.services.update_organisation."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label=_("Fiscal year starts in"), coerce=int, choices=[]
+    )
+    workdays = forms.TypedMultipleChoiceField(
+        label=_("Working weekdays"),
+        coerce=int,
+        choices=Weekday.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "time_zone", "default_language", "fiscal_year_start_month",
+            "business_day_start", "business_day_end", "workdays", "observe_public_holidays",
+            "close_year_end",
+        ]  # fmt: skip
+        widgets = {
+            "business_day_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "business_day_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["fiscal_year_start_month"].choices = [(m, MONTHS[m]) for m in range(1, 13)]
+
+
+class ClosedDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosedDay
+        fields = ["date", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"name": _("For example 創立記念日 or 夏季休暇.")}

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("web:contacts", _("Contacts"), "users", ALL_ROLES),
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
+    ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
 ]
 
