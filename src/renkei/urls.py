@@ -6,6 +6,7 @@ from renkei.api import api_urls
 urlpatterns = [
     path("", include("renkei.web.urls")),
     path("", include("renkei.web.auth_urls")),
+    path("", include("renkei.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
