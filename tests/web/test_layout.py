@@ -22,8 +22,10 @@ def test_managers_see_the_team_page_and_admins_the_administration(client_for, ma
     manager_html = client_for(manager).get(reverse("web:home")).content.decode()
     assert f'href="{reverse("web:team")}"' in manager_html
     assert f'href="{reverse("admin:index")}"' not in manager_html
+    assert f'href="{reverse("core:settings")}"' not in manager_html
     admin_html = client_for(admin_user).get(reverse("web:home")).content.decode()
     assert f'href="{reverse("admin:index")}"' in admin_html
+    assert f'href="{reverse("core:settings")}"' in admin_html
 
 
 def test_the_current_page_is_marked_in_the_menu(client_for, marketer):

@@ -58,7 +58,7 @@ CONTACT_SORT_CHOICES = [
 class ContactFilterForm(forms.Form):
     """The search and filters of the contacts list (all optional, all in the URL)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.SearchInput)
     stage = forms.ChoiceField(
         label=_("Stage"),
         required=False,
@@ -133,7 +133,7 @@ ACCOUNT_SORT_CHOICES = [
 
 
 class AccountFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.SearchInput)
     industry = forms.ChoiceField(
         label=_("Industry"),
         required=False,

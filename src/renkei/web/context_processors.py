@@ -16,6 +16,7 @@ NAVIGATION = [
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
+    ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
 ]
 
@@ -32,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "url": reverse(name),
             "label": label,
             "icon": icon,
+            # web:contacts also covers web:contact_detail, web:contact_new, ...
             "active": current == name or current.startswith(name.rstrip("s") + "_"),
         }
         for name, label, icon, roles in NAVIGATION
