@@ -42,7 +42,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls this by name
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         parsed["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(parsed)

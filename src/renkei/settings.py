@@ -161,12 +161,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler/core/dist"),
-    ("vendor/tabler-icons", NODE_MODULES / "@tabler/icons-webfont/dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts/dist"),
-    ("vendor/noto-sans-jp", NODE_MODULES / "@fontsource/noto-sans-jp"),
+# (URL prefix, package folder in node_modules, the files pages use) — see web/finders.py.
+VENDOR_STATIC = [
+    (
+        "vendor/tabler",
+        "@tabler/core/dist",
+        [
+            "css/tabler.min.css",
+            "css/tabler.min.css.map",
+            "js/tabler.min.js",
+            "js/tabler.min.js.map",
+        ],
+    ),
+    ("vendor/tabler-icons", "@tabler/icons-webfont/dist", ["tabler-icons.min.css", "fonts/*"]),
+    ("vendor/htmx", "htmx.org/dist", ["htmx.min.js"]),
+    ("vendor/echarts", "echarts/dist", ["echarts.min.js"]),
+    (
+        "vendor/noto-sans-jp",
+        "@fontsource/noto-sans-jp",
+        ["400.css", "700.css", "files/*-400-normal.woff*", "files/*-700-normal.woff*"],
+    ),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "renkei.web.finders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -65,3 +65,13 @@ def test_tokens_of_deactivated_users_do_not_authenticate(marketer):
     marketer.save()
     assert authenticate_token(secret) is None
     assert authenticate_token("rk_not-a-token") is None
+
+
+def test_a_duplicate_corporate_number_is_a_field_error(marketer):
+    from django.core.exceptions import ValidationError
+
+    make_account(actor=marketer, corporate_number="7010001008844")
+    with pytest.raises(ValidationError) as err:
+        make_account(actor=marketer, corporate_number="7010001008844")
+    assert "corporate_number" in err.value.message_dict
+    assert "__all__" not in err.value.message_dict

@@ -79,6 +79,10 @@ class Account(models.Model):
                 fields=["corporate_number"],
                 condition=~models.Q(corporate_number=""),
                 name="account_unique_corporate_number",
+                violation_error_code="duplicate_corporate_number",
+                violation_error_message=_(
+                    "Another account already has this corporate number (法人番号)."
+                ),
             )
         ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,20 @@ def _clean_phone(contact: Contact) -> None:
 
 
 def _validate(obj: Account | Contact) -> None:
-    obj.full_clean(exclude=["search_text", "normalized_name", "created_at"])
+    try:
+        obj.full_clean(exclude=["search_text", "normalized_name", "created_at"])
+    except ValidationError as exc:
+        # A duplicate 法人番号 is a problem of that field, not of the whole record.
+        errors = exc.update_error_dict({})
+        moved = [
+            e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "duplicate_corporate_number"
+        ]
+        if moved:
+            errors[NON_FIELD_ERRORS] = [e for e in errors[NON_FIELD_ERRORS] if e not in moved]
+            if not errors[NON_FIELD_ERRORS]:
+                del errors[NON_FIELD_ERRORS]
+            errors.setdefault("corporate_number", []).extend(moved)
+        raise ValidationError(errors) from None
 
 
 @transaction.atomic
