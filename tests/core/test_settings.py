@@ -59,8 +59,12 @@ def test_a_missing_secret_key_in_production_is_refused(tmp_path):
     # The command line creates a local key only when none is set at all; an empty
     # SECRET_KEY means "not configured" and is refused.
     result = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
-         "'renkei.settings'; django.setup()"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'renkei.settings'; django.setup()",
+        ],
         cwd=ROOT,
         env={**{k: v for k, v in os.environ.items() if k in {"PATH", "PYTHONPATH"}}, **env},
         capture_output=True,
