@@ -131,3 +131,15 @@ def test_a_website_with_a_script_address_is_never_a_script_link(client_for, mark
         client_for(marketer).get(reverse("web:account_detail", args=[account.pk])).content.decode()
     )
     assert 'href="javascript:' not in html
+
+
+def test_accounts_are_listed_by_reading_with_unread_names_last(client_for, marketer):
+    make_account(name="株式会社和光", name_kana="ワコウ")
+    make_account(name="Zeta株式会社")
+    make_account(name="株式会社青葉", name_kana="アオバ")
+    response = client_for(marketer).get(LIST)
+    assert [a.name for a in response.context["page"].object_list] == [
+        "株式会社青葉",
+        "株式会社和光",
+        "Zeta株式会社",
+    ]

@@ -277,3 +277,13 @@ def test_setting_the_status_it_already_has_shows_the_funnels_message(client_for,
 def test_the_contact_page_of_an_unknown_contact_is_not_found(client_for, marketer):
     assert client_for(marketer).get("/contacts/424242/").status_code == 404
     assert client_for(marketer).post("/contacts/424242/stage/").status_code == 404
+
+
+def test_a_stage_move_and_the_status_it_sets_show_as_one_timeline_entry(client_for, inside_rep):
+    contact = make_contact(stage=LifecycleStage.MQL)
+    funnel.change_stage(contact, to_stage=LifecycleStage.LEAD, actor=inside_rep, reason="時期尚早")
+    response = client_for(inside_rep).get(reverse("web:contact_detail", args=[contact.pk]))
+    first = response.context["timeline"][0]
+    assert first.entry.title == "MQL → Lead"
+    assert [r.title for r in first.related] == ["Status: New → Back to nurture"]
+    assert response.content.decode().count("時期尚早") == 1

@@ -126,8 +126,8 @@ class ContactFilterForm(forms.Form):
 
 # --- Accounts list ---------------------------------------------------------------------
 ACCOUNT_SORT_CHOICES = [
-    ("name", _("Name")),
     ("kana", _("Name (kana)")),
+    ("name", _("Name")),
     ("updated", _("Recently updated")),
 ]
 
@@ -155,7 +155,7 @@ class AccountFilterForm(forms.Form):
             accounts = accounts.in_industry(data["industry"])
         if data.get("prefecture"):
             accounts = accounts.in_prefecture(data["prefecture"])
-        return accounts.sorted_by(data.get("sort") or "name")
+        return accounts.sorted_by(data.get("sort") or "kana")
 
     @property
     def has_filters(self) -> bool:

@@ -38,13 +38,19 @@ class AccountQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(
-            contact_count=Coalesce(
-                models.Subquery(counts, output_field=models.IntegerField()), 0
-            )
+            contact_count=Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
         )
 
     def sorted_by(self, key: str) -> AccountQuerySet:
-        """Order by one of ACCOUNT_SORTS; unknown keys fall back to the name order."""
+        """Order by one of ACCOUNT_SORTS; unknown keys fall back to the name order.
+        By kana (アイウエオ順), accounts without a reading come last."""
+        if key == "kana":
+            no_reading = models.Case(
+                models.When(name_kana="", then=models.Value(1)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+            return self.order_by(no_reading, "name_kana", "normalized_name", "id")
         return self.order_by(*ACCOUNT_SORTS.get(key, ACCOUNT_SORTS["name"]))
 
 
@@ -106,6 +112,6 @@ CONTACT_SORTS: dict[str, tuple[str, ...]] = {
 }
 ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
     "name": ("normalized_name", "id"),
-    "kana": ("name_kana", "normalized_name", "id"),
+    "kana": (),  # by reading, blanks last; see AccountQuerySet.sorted_by
     "updated": ("-updated_at", "-id"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from renkei.contacts.models import Account, Contact
 from renkei.core.permissions import ALL_ROLES, SALES_AND_MARKETING, role_required
 from renkei.funnel import services as funnel
 from renkei.funnel.forms import StageChangeForm, StatusChangeForm
-from renkei.funnel.timeline import timeline_for
+from renkei.funnel.timeline import TimelineEntry, timeline_for
 from renkei.web.htmx import render_page, wants_fragment
 
 CONTACT_EDITORS = ALL_ROLES
@@ -65,9 +66,35 @@ def _detail_context(
         "status_form": status_form or StatusChangeForm(contact=contact, user=user),
         "stage_error": stage_error,
         "status_error": status_error,
-        "timeline": timeline_for(contact),
+        "timeline": group_timeline(timeline_for(contact)),
         "stage_path": _stage_path(contact),
     }
+
+
+@dataclass
+class TimelineItem:
+    """A timeline entry and the entries made by the same move (a stage change sets the
+    lead status at the same instant), shown together."""
+
+    entry: TimelineEntry
+    related: list[TimelineEntry] = field(default_factory=list)
+
+
+def group_timeline(entries: list[TimelineEntry]) -> list[TimelineItem]:
+    items: list[TimelineItem] = []
+    for entry in entries:
+        last = items[-1] if items else None
+        if (
+            last is not None
+            and entry.kind == "status"
+            and last.entry.kind == "stage"
+            and entry.at == last.entry.at
+            and entry.actor == last.entry.actor
+        ):
+            last.related.append(entry)
+        else:
+            items.append(TimelineItem(entry))
+    return items
 
 
 def _stage_path(contact: Contact) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -28,7 +28,7 @@ def team(request: HttpRequest) -> HttpResponse:
     users = (
         User.objects.filter(is_active=True)
         .select_related("team")
-        .order_by("team__name", "last_name", "first_name", "username")
+        .order_by(F("team__name").asc(nulls_last=True), "last_name", "first_name", "username")
     )
     rows = [
         {
