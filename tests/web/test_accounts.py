@@ -110,7 +110,7 @@ def test_a_corporate_number_already_in_use_is_refused(client_for, marketer):
     )
     assert response.status_code == 422
     assert response.context["form"].errors["corporate_number"] == [
-        "Another account already has this corporate number."
+        "Another account already has this corporate number (法人番号)."
     ]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from renkei.contacts import services
 from renkei.contacts.models import Account, Contact
@@ -60,7 +61,7 @@ class ContactAdmin(admin.ModelAdmin):
     )  # fmt: skip
     fields = editable_fields + readonly_fields
 
-    @admin.display(description=Contact._meta.get_field("family_name").verbose_name)
+    @admin.display(description=_("name"), ordering="family_name_kana")
     def full_name(self, obj: Contact) -> str:
         return obj.full_name
 

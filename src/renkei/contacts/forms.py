@@ -304,10 +304,6 @@ class AccountForm(forms.Form):
         "prefecture", "owner",
     )  # fmt: skip
 
-    def __init__(self, *args: Any, account: Account | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.account = account
-
     @classmethod
     def initial_for(cls, account: Account) -> dict[str, Any]:
         return {name: getattr(account, name) for name in cls.SERVICE_FIELDS}
@@ -317,13 +313,7 @@ class AccountForm(forms.Form):
         if not value:
             return ""
         validate_corporate_number(value)
-        others = Account.objects.filter(corporate_number=value)
-        if self.account is not None:
-            others = others.exclude(pk=self.account.pk)
-        if others.exists():
-            raise ValidationError(
-                _("Another account already has this corporate number."), code="duplicate"
-            )
+        # A number another account has is refused by the service, on this field.
         return value
 
     def service_values(self) -> dict[str, Any]:

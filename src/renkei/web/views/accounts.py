@@ -79,9 +79,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
 @role_required(*ACCOUNT_EDITORS)
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account, pk=pk)
-    form = AccountForm(
-        request.POST or None, account=account, initial=AccountForm.initial_for(account)
-    )
+    form = AccountForm(request.POST or None, initial=AccountForm.initial_for(account))
     if request.method == "POST" and form.is_valid():
         try:
             contact_services.update_account(
