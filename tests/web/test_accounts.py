@@ -143,3 +143,16 @@ def test_accounts_are_listed_by_reading_with_unread_names_last(client_for, marke
         "株式会社和光",
         "Zeta株式会社",
     ]
+
+
+def test_paging_an_accounts_contacts_with_htmx_swaps_only_that_list(client_for, marketer):
+    account = make_account()
+    for n in range(51):
+        make_contact(account=account, family_name=f"K{n:02d}", family_name_kana=f"カ{n:02d}")
+    response = client_for(marketer).get(
+        reverse("web:account_detail", args=[account.pk]), {"page": 2}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="contacts"')
+    assert "K50" in html
+    assert "K00" not in html
