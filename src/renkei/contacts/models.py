@@ -182,6 +182,11 @@ class Contact(models.Model):
             models.Index(fields=["owner", "-updated_at"], name="contact_owner_updated"),
             models.Index(fields=["source_channel", "-updated_at"], name="contact_source_updated"),
             models.Index(fields=["family_name_kana", "given_name_kana"], name="contact_kana"),
+            # Covers the home page's counts by stage and status (and per owner).
+            models.Index(
+                fields=["lifecycle_stage", "lead_status", "owner"],
+                name="contact_stage_status_owner",
+            ),
         ]
 
     def __str__(self) -> str:
