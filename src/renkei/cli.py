@@ -5,6 +5,7 @@ renkei test [PYTEST ARGS]   run the test suite
 renkei serve [--port N]     production server (gunicorn) with its worker
 renkei worker [--burst]     background tasks and periodic jobs
 renkei seed --contacts N    the demo data generator at any size
+renkei bench NAME [ARGS]    run benchmarks/NAME (see benchmarks/README.md)
 renkei <django command>     any Django management command (migrate, createsuperuser, ...)
 """
 
@@ -211,12 +212,32 @@ def cmd_test(argv: list[str]) -> int:
     return 0 if code == 0 else int(code)
 
 
+def cmd_bench(argv: list[str]) -> int:
+    """Run benchmarks/NAME.py (or NAME.sh) with this environment's Python."""
+    folder = ROOT / "benchmarks"
+    names = sorted(p.stem for p in folder.glob("[!_]*.py")) + sorted(
+        p.stem for p in folder.glob("*.sh")
+    )
+    if not argv or argv[0] in {"-h", "--help"}:
+        print("usage: renkei bench NAME [ARGS]   (NAME --help for its options)")
+        print("benchmarks: " + ", ".join(names))
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if (folder / f"{name}.py").is_file():
+        return subprocess.call([sys.executable, str(folder / f"{name}.py"), *rest])
+    if (folder / f"{name}.sh").is_file():
+        return subprocess.call(["bash", str(folder / f"{name}.sh"), *rest])
+    print(f"renkei: no benchmark named {name!r} (have: {', '.join(names)})", file=sys.stderr)
+    return 2
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "worker": cmd_worker,
     "seed": cmd_seed,
     "test": cmd_test,
+    "bench": cmd_bench,
 }
 
 
