@@ -87,7 +87,7 @@ class OrganisationForm(forms.ModelForm):
         label=_("Working weekdays"),
         coerce=int,
         choices=Weekday.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

@@ -39,8 +39,6 @@ def upcoming_closed_days(calendar: BusinessCalendar, start: dt.date, days: int =
             continue
         if reason == "closed_day":
             name = names.get(day, "")
-        elif reason == "year_end":
-            name = public_holidays(day.year).get(day, "") or _("Year-end holidays")
         else:
             name = public_holidays(day.year).get(day, "")
         rows.append({"date": day, "reason": REASON_LABELS[reason], "name": name})

@@ -16,7 +16,6 @@ NAVIGATION = [
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
-    ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
 ]
 
