@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LifecycleStage(models.TextChoices):
@@ -45,7 +46,7 @@ class SourceChannel(models.TextChoices):
 class ConsentStatus(models.TextChoices):
     """Whether we may send marketing email (特定電子メール法: opt-in)."""
 
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("email consent", "Unknown")
     OPTED_IN = "opted_in", _("Opted in")
     OPTED_OUT = "opted_out", _("Opted out")
 

@@ -24,7 +24,7 @@ class Organisation(models.Model):
     with Japanese defaults on first use.
     """
 
-    name = models.CharField(_("name"), max_length=200, default="")
+    name = models.CharField(_("organisation name"), max_length=200, default="")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo")
     default_language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="ja"
