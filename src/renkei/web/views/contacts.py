@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,73 +142,82 @@ def _funnel_response(
     return render(request, "web/contacts/detail.html", context, status=422)
 
 
-@role_required(*SALES_AND_MARKETING)
-@require_POST
-def contact_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def _funnel_form_view(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[StageChangeForm] | type[StatusChangeForm],
+    name: str,
+    apply: Callable[[Contact, dict[str, Any]], object],
+    success: Callable[[Contact], str],
+) -> HttpResponse:
+    """Validate a stage or status form, call the funnel service, and answer for htmx or a
+    plain POST. `name` is "stage" or "status": the form and error keys of the page."""
     contact = _contact(pk)
     user = request.user
-    form = StageChangeForm(request.POST, contact=contact, user=user)  # type: ignore[arg-type]
+    form = form_class(request.POST, contact=contact, user=user)  # type: ignore[arg-type]
     if not form.is_valid():
-        context = _detail_context(request, contact, stage_form=form)
+        context = _detail_context(request, contact, **{f"{name}_form": form})
         return _funnel_response(request, contact, context, ok=False)
     try:
-        funnel.change_stage(
-            contact,
-            to_stage=form.cleaned_data["to_stage"],
-            actor=user,  # type: ignore[arg-type]
-            reason=form.cleaned_data["reason"],
-            expected_stage=form.cleaned_data["expected_stage"],
-        )
+        apply(contact, form.cleaned_data)
     except funnel.FunnelError as err:
         contact = _contact(pk)
-        fresh = StageChangeForm(
+        fresh = form_class(
             contact=contact,
             user=user,  # type: ignore[arg-type]
             initial={"reason": form.cleaned_data["reason"]},
         )
-        context = _detail_context(request, contact, stage_form=fresh, stage_error=err.message)
+        context = _detail_context(
+            request, contact, **{f"{name}_form": fresh, f"{name}_error": err.message}
+        )
         return _funnel_response(request, contact, context, ok=False)
     contact = _contact(pk)
-    messages.success(
-        request,
-        _("%(name)s moved to %(stage)s.")
-        % {"name": contact.full_name, "stage": contact.get_lifecycle_stage_display()},
-    )
+    messages.success(request, success(contact))
     return _funnel_response(request, contact, _detail_context(request, contact), ok=True)
+
+
+@role_required(*SALES_AND_MARKETING)
+@require_POST
+def contact_change_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    return _funnel_form_view(
+        request,
+        pk,
+        form_class=StageChangeForm,
+        name="stage",
+        apply=lambda contact, data: funnel.change_stage(
+            contact,
+            to_stage=data["to_stage"],
+            actor=request.user,  # type: ignore[arg-type]
+            reason=data["reason"],
+            expected_stage=data["expected_stage"],
+        ),
+        success=lambda contact: (
+            _("%(name)s moved to %(stage)s.")
+            % {"name": contact.full_name, "stage": contact.get_lifecycle_stage_display()}
+        ),
+    )
 
 
 @role_required(*SALES_AND_MARKETING)
 @require_POST
 def contact_change_status(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(pk)
-    user = request.user
-    form = StatusChangeForm(request.POST, contact=contact, user=user)  # type: ignore[arg-type]
-    if not form.is_valid():
-        context = _detail_context(request, contact, status_form=form)
-        return _funnel_response(request, contact, context, ok=False)
-    try:
-        funnel.change_status(
-            contact,
-            to_status=form.cleaned_data["to_status"],
-            actor=user,  # type: ignore[arg-type]
-            reason=form.cleaned_data["reason"],
-        )
-    except funnel.FunnelError as err:
-        contact = _contact(pk)
-        fresh = StatusChangeForm(
-            contact=contact,
-            user=user,  # type: ignore[arg-type]
-            initial={"reason": form.cleaned_data["reason"]},
-        )
-        context = _detail_context(request, contact, status_form=fresh, status_error=err.message)
-        return _funnel_response(request, contact, context, ok=False)
-    contact = _contact(pk)
-    messages.success(
+    return _funnel_form_view(
         request,
-        _("%(name)s is now “%(status)s”.")
-        % {"name": contact.full_name, "status": contact.get_lead_status_display()},
+        pk,
+        form_class=StatusChangeForm,
+        name="status",
+        apply=lambda contact, data: funnel.change_status(
+            contact,
+            to_status=data["to_status"],
+            actor=request.user,  # type: ignore[arg-type]
+            reason=data["reason"],
+        ),
+        success=lambda contact: (
+            _("%(name)s is now “%(status)s”.")
+            % {"name": contact.full_name, "status": contact.get_lead_status_display()}
+        ),
     )
-    return _funnel_response(request, contact, _detail_context(request, contact), ok=True)
 
 
 def _account_query(request: HttpRequest) -> str:
