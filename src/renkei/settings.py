@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "renkei.core",
     "renkei.contacts",
     "renkei.funnel",
+    "renkei.imports",
+    "renkei.marketing",
     "renkei.web",
 ]
 

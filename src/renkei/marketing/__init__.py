@@ -1,0 +1,2 @@
+"""Marketing: forms, first-party web tracking and touches (later personas, campaigns,
+content)."""
