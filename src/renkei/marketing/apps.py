@@ -6,3 +6,6 @@ class MarketingConfig(AppConfig):
     name = "renkei.marketing"
     label = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self) -> None:
+        from renkei.marketing import tasks, timeline  # noqa: F401  (registers jobs and sources)

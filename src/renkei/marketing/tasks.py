@@ -1,0 +1,3 @@
+"""Periodic work of the marketing app."""
+
+from __future__ import annotations

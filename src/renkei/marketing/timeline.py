@@ -1,0 +1,45 @@
+"""Touches on the contact timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from renkei.contacts.models import Contact
+from renkei.funnel.timeline import TimelineEntry, register_source
+from renkei.marketing.choices import TouchType
+from renkei.marketing.models import Touch
+
+
+def _title(touch: Touch) -> str:
+    if touch.type == TouchType.PAGE_VIEW:
+        return _("Viewed %(page)s") % {"page": touch.title or touch.url}
+    if touch.type == TouchType.FORM_SUBMIT:
+        return _("Submitted the form %(form)s") % {"form": touch.metadata.get("form_name", "")}
+    if touch.type == TouchType.EMAIL_CLICK:
+        return _("Clicked a link in an email")
+    return _("Event: %(name)s") % {"name": touch.name}
+
+
+def _detail(touch: Touch) -> str:
+    parts = []
+    if touch.title and touch.url:
+        parts.append(touch.url)
+    if touch.utm_campaign:
+        parts.append(_("Campaign: %(campaign)s") % {"campaign": touch.utm_campaign})
+    return " · ".join(parts)
+
+
+@register_source
+def touch_entries(contact: Contact, limit: int) -> Iterable[TimelineEntry]:
+    touches = Touch.objects.filter(contact=contact).order_by("-at", "-id")[:limit]
+    for touch in touches:
+        yield TimelineEntry(
+            at=touch.at,
+            kind="touch",
+            title=_title(touch),
+            actor="",
+            detail=_detail(touch),
+            tone="primary" if touch.type == TouchType.FORM_SUBMIT else "secondary",
+        )
