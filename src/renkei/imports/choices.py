@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    """What an import file holds."""
+
+    CONTACTS = "contacts", _("Contacts")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import job stands."""
+
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RowOutcome(models.TextChoices):
+    """What happened to one input row."""
+
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    MERGED = "merged", _("Merged")
+    REVIEW = "review", _("Created, possible duplicate")
+    REJECTED = "rejected", _("Rejected")

@@ -1,0 +1,48 @@
+"""./renkei export {contacts,accounts} FILE [--format csv|xlsx] [--encoding utf-8-sig|cp932]"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from renkei.imports.exports import ENCODINGS, FORMATS, ExportError, export
+
+LATER_KINDS = {"opportunities", "touches"}
+
+
+class Command(BaseCommand):
+    help = "Export contacts or accounts as CSV or XLSX."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help="contacts or accounts")
+        parser.add_argument("file", help="the file to write")
+        parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (from the name)")
+        parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig")
+        parser.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind = options["kind"]
+        if kind in LATER_KINDS:
+            raise CommandError(
+                _("Exporting %(kind)s is not available yet; export contacts or accounts.")
+                % {"kind": kind}
+            )
+        fmt = options["format"] or ("xlsx" if options["file"].lower().endswith(".xlsx") else "csv")
+        try:
+            result = export(kind, options["file"], format=fmt, encoding=options["encoding"])
+        except ExportError as exc:
+            raise CommandError(exc.message) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(result.summary(), ensure_ascii=False))
+            return
+        self.stdout.write(
+            _("%(rows)d rows written to %(file)s.") % {"rows": result.rows, "file": result.path}
+        )
+        if result.replaced:
+            self.stdout.write(
+                _("%(count)d characters could not be written in CP932 and became ?: %(chars)s")
+                % {"count": result.replaced, "chars": " ".join(result.unencodable)}
+            )
