@@ -296,13 +296,8 @@ def get_mapping(name_or_path: str) -> Mapping:
     """A built-in by name, a saved mapping by name, or a JSON file by path."""
     if name_or_path in BUILTINS:
         return BUILTINS[name_or_path]
-    from renkei.imports.models import SavedMapping
-
-    saved = SavedMapping.objects.filter(name=name_or_path).first()
-    if saved is not None:
-        return Mapping.from_dict({**saved.definition, "name": saved.name})
     path = Path(name_or_path)
-    if path.suffix.lower() == ".json" or path.exists():
+    if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
@@ -314,6 +309,11 @@ def get_mapping(name_or_path: str) -> Mapping:
                 _("The mapping file is not valid JSON: %(error)s") % {"error": str(exc)}
             ) from None
         return Mapping.from_dict(data)
+    from renkei.imports.models import SavedMapping
+
+    saved = SavedMapping.objects.filter(name=name_or_path).first()
+    if saved is not None:
+        return Mapping.from_dict({**saved.definition, "name": saved.name})
     raise MappingError(
         _("Unknown mapping %(name)s; the built-in mappings are %(names)s.")
         % {"name": name_or_path, "names": ", ".join(sorted(BUILTINS))}
