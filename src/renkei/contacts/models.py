@@ -16,11 +16,15 @@ from renkei.contacts.choices import (
     region_of,
 )
 from renkei.contacts.normalize import (
+    account_domain_key,
+    account_match_key,
     clean_corporate_number,
     domain_from_website,
     is_valid_corporate_number,
     normalize_company_name,
     normalize_email,
+    person_name_key,
+    reading_key,
     search_key,
 )
 from renkei.contacts.querysets import AccountQuerySet, ContactQuerySet
@@ -65,6 +69,10 @@ class Account(models.Model):
         related_name="owned_accounts",
     )
     search_text = models.TextField(editable=False, default="")
+    # Duplicate-matching keys (renkei.contacts.dedup): the name without 法人格, branch,
+    # punctuation or variant kanji, and the website's registrable domain.
+    match_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    domain_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -97,6 +105,8 @@ class Account(models.Model):
             self.domain = domain_from_website(self.website)
         self.region = region_of(self.prefecture)
         self.search_text = search_key(self.name, self.name_kana, self.domain)
+        self.match_key = account_match_key(self.name)[:200]
+        self.domain_key = account_domain_key(self.website, self.domain)[:200]
 
 
 class Contact(models.Model):
@@ -167,6 +177,9 @@ class Contact(models.Model):
         default=ConsentStatus.UNKNOWN,
     )
     search_text = models.TextField(editable=False, default="")
+    # Duplicate-matching keys (renkei.contacts.dedup): the full name and its reading.
+    name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    kana_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -205,6 +218,8 @@ class Contact(models.Model):
 
     def refresh_derived_fields(self) -> None:
         self.email = normalize_email(self.email)
+        self.name_key = person_name_key(f"{self.family_name} {self.given_name}")[:200]
+        self.kana_key = reading_key(self.family_name_kana + self.given_name_kana)[:200]
         self.search_text = search_key(
             self.family_name + self.given_name,
             self.family_name,

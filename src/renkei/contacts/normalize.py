@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jaconv
 import phonenumbers
@@ -288,6 +289,7 @@ class CompanyName:
     branch: str  # the branch token that was dropped, if any
 
 
+@lru_cache(maxsize=65536)
 def parse_company_name(name: str) -> CompanyName:
     """Split a company name into its comparison key, 法人格 and that 法人格's position."""
     text = " ".join(base_text(name).split())
@@ -408,6 +410,7 @@ ROLE_MAILBOXES = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
     """The domain an organisation registers (tokyo.example.co.jp → example.co.jp)."""
     global _tld_extract
@@ -475,6 +478,7 @@ class PhoneInfo:
     switchboard: bool  # marked 代表 by whoever typed it
 
 
+@lru_cache(maxsize=65536)
 def parse_phone(value: str, region: str = "JP") -> PhoneInfo | None:
     """Parse a number as written on a card or form, or None when it is not a valid number."""
     text = nfkc(value).strip()
@@ -500,3 +504,17 @@ def parse_phone(value: str, region: str = "JP") -> PhoneInfo | None:
     )
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return PhoneInfo(e164, extension or (parsed.extension or ""), mobile, switchboard)
+
+
+def account_match_key(name: str) -> str:
+    """The indexed key an account is found by: its name without 法人格 or branch."""
+    return parse_company_name(name).key
+
+
+def account_domain_key(website: str, domain: str = "") -> str:
+    """The indexed registrable domain of an account's website (free mail excluded)."""
+    found = company_domain(website=website)
+    if not found and domain:
+        found = registrable_domain(domain)
+        found = "" if is_free_mail(found) else found
+    return found
