@@ -1,8 +1,21 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from renkei.marketing.models import Touch, TrackingSettings, Visitor
+from renkei.marketing import services
+from renkei.marketing.choices import SubmissionStatus
+from renkei.marketing.models import (
+    ConsentRecord,
+    ConsentText,
+    Form,
+    FormSubmission,
+    Touch,
+    TrackingSettings,
+    Visitor,
+)
 
 
 @admin.register(TrackingSettings)
@@ -24,3 +37,50 @@ class TouchAdmin(admin.ModelAdmin):
     search_fields = ["visitor_uid", "url", "utm_campaign"]
     raw_id_fields = ["contact"]
     date_hierarchy = "at"
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["version", "text_ja", "created_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # versions are immutable; a new wording is a new version
+
+
+@admin.register(Form)
+class FormAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "campaign", "is_active", "updated_at"]
+    search_fields = ["name", "slug", "campaign"]
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "form", "status", "attempts", "contact", "short_error"]
+    list_filter = ["status", "form"]
+    raw_id_fields = ["contact"]
+    readonly_fields = [
+        "form", "data", "meta", "status", "error", "attempts", "contact", "created_at",
+        "processed_at",
+    ]  # fmt: skip
+    actions = ["retry"]
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: FormSubmission) -> str:
+        return obj.error[:80]
+
+    @admin.action(description=_("Process the selected submissions again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[FormSubmission]) -> None:
+        done = 0
+        for pk in queryset.exclude(status=SubmissionStatus.PROCESSED).values_list("pk", flat=True):
+            result = services.process_submission(pk)
+            done += result is not None and result.status == SubmissionStatus.PROCESSED
+        self.message_user(
+            request, _("%(n)d submissions processed.") % {"n": done}, level=messages.INFO
+        )
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "contact", "form", "consent_text", "given", "ip"]
+    list_filter = ["given"]
+    raw_id_fields = ["contact", "submission"]

@@ -1,11 +1,12 @@
-"""Web touches, visitors and the organisation's tracking settings."""
+"""Web touches, visitors and the organisation's tracking settings; lead-capture forms,
+their submissions and the consent given with them."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.marketing.choices import TouchType
+from renkei.marketing.choices import SubmissionStatus, TouchType
 
 
 def split_origins(text: str) -> list[str]:
@@ -114,3 +115,145 @@ class Touch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConsentText(models.Model):
+    """One immutable version of the consent wording shown next to a form's checkbox
+    (特定電子メール法: opt-in to marketing email). Editing the wording makes a new version."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_ja = models.TextField(_("text (Japanese)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    def text_for(self, language: str) -> str:
+        return self.text_en if language.startswith("en") and self.text_en else self.text_ja
+
+
+class Form(models.Model):
+    """A lead-capture form built by marketing: its fields (a list validated by
+    renkei.marketing.schemas.FormDefinition), consent wording, campaign, the websites that
+    may embed it, and what a visitor sees after submitting."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    fields = models.JSONField(_("fields"), default=list)
+    consent_text = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+    campaign = models.CharField(_("campaign"), max_length=200, blank=True)
+    allowed_origins = models.TextField(_("allowed origins"), blank=True)
+    thank_you_ja = models.TextField(_("thank-you message (Japanese)"), blank=True)
+    thank_you_en = models.TextField(_("thank-you message (English)"), blank=True)
+    redirect_url = models.URLField(_("redirect after submitting"), max_length=500, blank=True)
+    is_active = models.BooleanField(_("accepting submissions"), default=True)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def origins(self) -> list[str]:
+        return split_origins(self.allowed_origins)
+
+    def thank_you_for(self, language: str) -> str:
+        if language.startswith("en") and self.thank_you_en:
+            return self.thank_you_en
+        return self.thank_you_ja or self.thank_you_en
+
+
+class FormSubmission(models.Model):
+    """A submission exactly as received, stored before anything else happens, then
+    processed into a contact. A failed processing keeps the row and is retried."""
+
+    form = models.ForeignKey(
+        Form, verbose_name=_("form"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    data = models.JSONField(_("data"), default=dict)
+    meta = models.JSONField(_("context"), default=dict)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.RECEIVED,
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="form_submissions",
+    )
+    created_at = models.DateTimeField(_("received"))
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        indexes = [
+            models.Index(fields=["form", "-created_at"], name="submission_form_created"),
+            models.Index(fields=["status", "attempts"], name="submission_status_attempts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} #{self.pk}"
+
+
+class ConsentRecord(models.Model):
+    """The consent ledger: what a person was shown and whether they ticked the box, when
+    and from where. Append-only; the latest record per contact is their current answer."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+    )
+    form = models.ForeignKey(
+        Form, verbose_name=_("form"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submission = models.OneToOneField(
+        FormSubmission,
+        verbose_name=_("submission"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="consent_record",
+    )
+    consent_text = models.ForeignKey(
+        ConsentText, verbose_name=_("consent text"), on_delete=models.PROTECT, related_name="+"
+    )
+    given = models.BooleanField(_("given"))
+    at = models.DateTimeField(_("at"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["contact", "-at"], name="consent_contact_at")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} v{self.consent_text_id} {self.given}"
