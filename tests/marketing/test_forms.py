@@ -14,7 +14,7 @@ from renkei.marketing import services
 from renkei.marketing.choices import SubmissionStatus, TouchType
 from renkei.marketing.models import ConsentRecord, ConsentText, FormSubmission, Touch
 from renkei.marketing.schemas import definition_errors
-from tests.factories import make_contact
+from tests.factories import make_account, make_contact
 from tests.marketing.conftest import SITE, STANDARD_FIELDS, make_form
 
 GOOD = {
@@ -338,3 +338,29 @@ def test_failed_submissions_are_visible_to_admins_and_can_be_retried(
     )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PROCESSED
+
+
+def test_a_probable_match_creates_a_new_contact_and_flags_the_pair_for_review(client, db):
+    from renkei.contacts.models import DuplicateCandidate
+
+    kana = [
+        {"key": "sei_kana", "mapping": "family_name_kana", "label_ja": "セイ"},
+        {"key": "mei_kana", "mapping": "given_name_kana", "label_ja": "メイ"},
+    ]
+    make_form(fields=[*STANDARD_FIELDS, *kana])
+    account = make_account(name="ABC株式会社")
+    known = make_contact(
+        family_name="斎藤", given_name="美咲", family_name_kana="サイトウ",
+        given_name_kana="ミサキ", email="saito@abc.co.jp", account=account,
+    )  # fmt: skip
+    data = {
+        **GOOD, "company": "ABC株式会社", "family_name": "斉藤", "given_name": "美咲",
+        "sei_kana": "さいとう", "mei_kana": "みさき", "email": "m.saito@gmail.com",
+    }  # fmt: skip
+    response = submit(client, data=data)
+    assert response.json()["ok"] is True
+    assert Contact.objects.count() == 2
+    new = Contact.objects.exclude(pk=known.pk).get()
+    assert new.account == account
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.contact_a_id, candidate.contact_b_id} == {known.pk, new.pk}

@@ -15,13 +15,13 @@ from django.utils.text import slugify
 
 from renkei.contacts import services as contact_services
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
+from renkei.contacts.dedup.services import flag_duplicate
 from renkei.contacts.models import Account, Contact
-from renkei.contacts.normalize import normalize_company_name
 from renkei.core.models import User
 from renkei.funnel import services as funnel
 from renkei.marketing import tracking
 from renkei.marketing.choices import FieldMapping, SubmissionStatus, TouchType
-from renkei.marketing.matching import find_contact_for_submission
+from renkei.marketing.matching import find_account_for_submission, find_contact_for_submission
 from renkei.marketing.models import ConsentRecord, ConsentText, Form, FormSubmission
 from renkei.marketing.schemas import HIDDEN_FIELDS, parse_fields
 
@@ -153,13 +153,15 @@ def process_submission(submission_id: int) -> FormSubmission | None:
 
 
 def _account_for(company: str, website: str) -> Account:
-    normalized = normalize_company_name(company)
-    account = Account.objects.filter(normalized_name=normalized).order_by("id").first()
-    if account:
+    account, probable, reasons = find_account_for_submission(company, website)
+    if account is not None:
         return account
-    return contact_services.create_account(
+    account = contact_services.create_account(
         actor=None, name=company, **({"website": website} if website else {})
     )
+    if probable is not None:
+        flag_duplicate(account, probable, reasons=reasons)
+    return account
 
 
 def _apply_submission(submission: FormSubmission) -> Contact:
@@ -178,7 +180,8 @@ def _apply_submission(submission: FormSubmission) -> Contact:
     at = submission.created_at
     consent_given = bool(meta.get("consent")) and form.consent_text_id is not None
 
-    contact = find_contact_for_submission(contact_values)
+    match = find_contact_for_submission({**contact_values, "company": company, "website": website})
+    contact = match.contact
     if contact is None:
         extra: dict[str, Any] = {}
         if company:
@@ -195,6 +198,8 @@ def _apply_submission(submission: FormSubmission) -> Contact:
             **contact_values,
             **extra,
         )
+        if match.review is not None:
+            flag_duplicate(contact, match.review, reasons=match.reasons)
     else:
         # A public form fills gaps but never overwrites what the team knows: anyone can
         # type someone else's email address.
