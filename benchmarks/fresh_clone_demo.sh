@@ -87,7 +87,14 @@ start=$(date +%s%N)
 git clone --quiet "$REPO" "$WORK/renkei"
 cloned=$(date +%s%N)
 cd "$WORK/renkei"
-setsid "${ENVIRONMENT[@]}" ./renkei demo --port "$PORT" >"$WORK/demo.log" 2>&1 &
+# Each line of the demo's output, stamped with the seconds since the clone started.
+stamp() {
+  local line
+  while IFS= read -r line; do
+    printf '%7.1f  %s\n' "$(awk -v a="$start" -v b="${EPOCHREALTIME/./}" 'BEGIN { print (b * 1000 - a) / 1e9 }')" "$line"
+  done
+}
+setsid "${ENVIRONMENT[@]}" ./renkei demo --port "$PORT" > >(stamp >"$WORK/demo.log") 2>&1 &
 DEMO_PID=$!
 
 status=""
@@ -112,5 +119,5 @@ seconds() { awk -v ns="$1" 'BEGIN { printf "%6.1f", ns / 1e9 }'; }
 echo "git clone:                 $(seconds $((cloned - start))) s"
 echo "clone → login page (200):  $(seconds $((end - start))) s"
 echo
-echo "the demo's own messages:"
-grep -E '^renkei:|Renkei is running|demo seed:' "$WORK/demo.log" | sed 's/^/  /' || true
+echo "the demo's own messages (seconds since the clone started):"
+grep -E 'renkei:|Renkei is running|demo seed:' "$WORK/demo.log" | sed 's/^/  /' || true
