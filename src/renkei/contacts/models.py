@@ -15,6 +15,8 @@ from renkei.contacts.choices import (
     SourceChannel,
     region_of,
 )
+from renkei.contacts.dedup.choices import DuplicateKind, DuplicateStatus
+from renkei.contacts.dedup.engine import Decision
 from renkei.contacts.normalize import (
     account_domain_key,
     account_match_key,
@@ -229,3 +231,78 @@ class Contact(models.Model):
             self.account.name if self.account_id and self.account else "",
             self.phone,
         )
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of contacts or accounts that may be one entity, waiting for a data steward.
+
+    One row per pair (the lower id is always `a`), so flagging a pair again changes nothing.
+    A merged or dismissed pair keeps its row as the record of that decision.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DuplicateKind.choices)
+    pair_key = models.CharField(max_length=60, unique=True, editable=False)
+    contact_a = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact A"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_b = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact B"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    account_a = models.ForeignKey(
+        Account,
+        verbose_name=_("account A"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    account_b = models.ForeignKey(
+        Account,
+        verbose_name=_("account B"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision = models.CharField(_("suggestion"), max_length=10, choices=Decision.choices)
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.OPEN,
+    )
+    created_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+        indexes = [models.Index(fields=["status", "kind", "-created_at"], name="dupe_status_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pair_key}"
+
+    @staticmethod
+    def key_for(kind: str, a_id: int, b_id: int) -> str:
+        low, high = sorted((a_id, b_id))
+        return f"{kind}:{low}:{high}"
