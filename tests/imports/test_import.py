@@ -336,3 +336,50 @@ def test_x_education_list_imports_every_row_and_keeps_outcomes_as_data(tmp_path)
     again = import_file(X_EDUCATION, mapping="x-education")
     assert again.updated == 9240
     assert Contact.objects.count() == 9240
+
+
+def _existing_yamada():
+    account = Account.objects.create(name="株式会社サンプル商事", normalized_name="サンプル商事")
+    return funnel.add_contact(
+        actor=funnel.Actor.system("test"), family_name="山田", given_name="太郎",
+        family_name_kana="ヤマダ", given_name_kana="タロウ", email="yamada@sample.co.jp",
+        account=account,
+    )  # fmt: skip
+
+
+def test_dedup_engine_merges_the_same_person_at_the_same_company(tmp_path):
+    existing = _existing_yamada()
+    header = ["会社名", "氏名", "フリガナ", "メール", "温度感"]
+    rows = [["（株）サンプル商事", "山田 太郎", "ヤマダ タロウ", "taro@sample.co.jp", "A"]]
+    job = import_file(write_csv(tmp_path / "a.csv", header, rows), mapping="exhibition")
+    assert outcomes(job)[1][0] == RowOutcome.MERGED
+    assert job.rows.get().contact_id == existing.pk
+    assert Contact.objects.count() == 1
+
+
+def test_probable_duplicate_is_created_and_flagged_for_review(tmp_path):
+    from renkei.contacts.models import DuplicateCandidate
+
+    existing = _existing_yamada()
+    header = ["会社名", "氏名", "フリガナ", "メール", "温度感"]
+    rows = [["株式会社別会社", "山田 太郎", "ヤマダ タロウ", "t.yamada@other.co.jp", "B"]]
+    job = import_file(write_csv(tmp_path / "a.csv", header, rows), mapping="exhibition")
+    outcome, reason = outcomes(job)[1]
+    assert outcome == RowOutcome.REVIEW
+    assert reason.startswith("Possible duplicate")
+    created = Contact.objects.exclude(pk=existing.pk).get()
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.contact_a_id, candidate.contact_b_id} == {existing.pk, created.pk}
+
+
+def test_exact_mode_matches_by_email_only(tmp_path):
+    existing = _existing_yamada()
+    header = ["会社名", "氏名", "フリガナ", "メール", "温度感"]
+    rows = [
+        ["（株）サンプル商事", "山田 太郎", "ヤマダ タロウ", "taro@sample.co.jp", "A"],
+        ["株式会社サンプル商事", "山田 太郎", "", "YAMADA@sample.co.jp", "A"],
+    ]
+    path = write_csv(tmp_path / "a.csv", header, rows)
+    job = import_file(path, mapping="exhibition", matching="exact")
+    assert [o for o, _ in outcomes(job).values()] == [RowOutcome.CREATED, RowOutcome.MERGED]
+    assert job.rows.get(number=2).contact_id == existing.pk

@@ -25,3 +25,10 @@ class RowOutcome(models.TextChoices):
     MERGED = "merged", _("Merged")
     REVIEW = "review", _("Created, possible duplicate")
     REJECTED = "rejected", _("Rejected")
+
+
+class MatchMode(models.TextChoices):
+    """How rows are matched to existing contacts."""
+
+    DEDUP = "dedup", _("Duplicate detection (email, phone, name and reading, company)")
+    EXACT = "exact", _("Exact match only (external id, email)")

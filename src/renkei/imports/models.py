@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.imports.choices import ImportKind, ImportStatus, RowOutcome
+from renkei.imports.choices import ImportKind, ImportStatus, MatchMode, RowOutcome
 
 
 class SavedMapping(models.Model):
@@ -36,6 +36,9 @@ class ImportJob(models.Model):
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     headers = models.JSONField(_("columns"), default=list, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    matching = models.CharField(
+        _("matching"), max_length=10, choices=MatchMode.choices, default=MatchMode.DEDUP
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )

@@ -37,6 +37,9 @@ from django.utils.translation import gettext as _
 
 from renkei.contacts import services as contact_services
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
+from renkei.contacts.dedup.engine import Decision
+from renkei.contacts.dedup.matching import find_account_match, find_contact_match
+from renkei.contacts.dedup.services import flag_duplicate
 from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import (
     InvalidPhoneNumber,
@@ -53,7 +56,7 @@ from renkei.funnel.choices import MoveKind
 from renkei.funnel.models import StageChange
 from renkei.funnel.services import Actor
 from renkei.funnel.transitions import STATUS_ON_ENTRY, entry_stages_reached
-from renkei.imports.choices import ImportKind, ImportStatus, RowOutcome
+from renkei.imports.choices import ImportKind, ImportStatus, MatchMode, RowOutcome
 from renkei.imports.exports import neutralise
 from renkei.imports.mappings import Mapping, MappingError, get_mapping, recognize
 from renkei.imports.models import ContactAttributes, ExternalId, ImportJob, ImportRow
@@ -92,16 +95,21 @@ class PreparedRow:
     warnings: list[str] = field(default_factory=list)
     extra_external_ids: list[str] = field(default_factory=list)
     saved_id: int | None = None
+    # A probable duplicate the dedup engine found: flagged once the contact is saved.
+    review_of: Contact | None = None
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Match:
-    """The importer's decision for a row: new, update (same external id), merge or review."""
+    """The importer's decision for a row: new, update (same external id), merge, or review
+    (new, and `similar` may be the same person)."""
 
     decision: str
     contact_id: int | None = None
     pending: PreparedRow | None = None
     reasons: tuple[str, ...] = ()
+    similar: Contact | None = None
 
 
 @dataclass
@@ -296,6 +304,7 @@ class _Importer:
         self.mapping = mapping
         self.source = mapping.source or mapping.name
         self.dry_run = job.dry_run
+        self.dedup = job.matching == MatchMode.DEDUP
         self.now = timezone.now()
         self.by_email: dict[str, int | PreparedRow] = {}
         self.by_external: dict[str, int | PreparedRow] = {}
@@ -321,12 +330,37 @@ class _Importer:
                 self.by_email.setdefault(email, contact_id)
 
     def _match(self, row: PreparedRow) -> Match:
-        """Exact matching: the same external id from this source → update; the same
-        normalized email → merge; otherwise a new contact."""
+        """The same external id from this source → update. A row of this file not saved
+        yet with the same email → merge into it. Then, with the dedup engine
+        (`renkei.contacts.dedup`), its merge → merge, review → a new contact flagged as a
+        possible duplicate, separate → new; in exact mode the same normalized email →
+        merge, otherwise new."""
         if row.external_id and row.external_id in self.by_external:
             return self._match_to(self.by_external[row.external_id], "update", "external_id")
-        if row.contact.email and row.contact.email in self.by_email:
-            return self._match_to(self.by_email[row.contact.email], "merge", "email")
+        email = row.contact.email
+        held = self.by_email.get(email) if email else None
+        if isinstance(held, PreparedRow) and held.saved_id is None:
+            return Match("merge", pending=held, reasons=("email",))
+        if not self.dedup:
+            if held is not None:
+                return self._match_to(held, "merge", "email")
+            return Match("new")
+        contact = row.contact
+        found = find_contact_match(
+            family_name=contact.family_name,
+            given_name=contact.given_name,
+            family_name_kana=contact.family_name_kana,
+            given_name_kana=contact.given_name_kana,
+            email=contact.email,
+            phone=contact.phone,
+            company=row.company.get("name", ""),
+            corporate_number=row.company.get("corporate_number", ""),
+            website=row.company.get("website", ""),
+        )
+        if found.decision == Decision.MERGE and found.contact is not None:
+            return Match("merge", contact_id=found.contact.pk, reasons=tuple(found.reasons))
+        if found.decision == Decision.REVIEW and found.contact is not None:
+            return Match("review", similar=found.contact, reasons=tuple(found.reasons))
         return Match("new")
 
     @staticmethod
@@ -347,7 +381,7 @@ class _Importer:
     def _resolve_accounts(self, rows: list[PreparedRow]) -> None:
         wanted = {normalize_company_name(r.company["name"]): r.company for r in rows if r.company}
         missing = [key for key in wanted if key not in self.accounts]
-        if missing:
+        if missing and not self.dedup:
             for key, account_id in (
                 Account.objects.filter(normalized_name__in=missing)
                 .order_by("id")
@@ -357,6 +391,20 @@ class _Importer:
         for key, company in wanted.items():
             if key in self.accounts:
                 continue
+            similar: Account | None = None
+            reasons: list[str] = []
+            if self.dedup:
+                found = find_account_match(
+                    name=company["name"],
+                    corporate_number=company.get("corporate_number", ""),
+                    website=company.get("website", ""),
+                    name_kana=company.get("name_kana", ""),
+                )
+                if found.decision == Decision.MERGE and found.account is not None:
+                    self.accounts[key] = found.account.pk
+                    continue
+                if found.decision == Decision.REVIEW:
+                    similar, reasons = found.account, list(found.reasons)
             if self.dry_run:
                 self.accounts[key] = None
                 continue
@@ -364,6 +412,8 @@ class _Importer:
                 account = contact_services.create_account(actor=None, **company)
             except ValidationError:
                 account = contact_services.create_account(actor=None, name=company["name"])
+            if similar is not None:
+                flag_duplicate(account, similar, reasons=reasons)
             self.accounts[key] = account.pk
 
     def _account_id(self, row: PreparedRow) -> int | None:
@@ -425,15 +475,25 @@ class _Importer:
                 continue
             match = self._match(item)
             reason = " ".join(item.warnings)
-            if match.decision == "new":
+            if match.decision in {"new", "review"}:
                 account_id = self._account_id(item)
                 if account_id is not None:
                     item.contact.account_id = account_id
                 new_rows.append(item)
                 self._remember(item, item)
-                results.append(
-                    RowResult(item.number, RowOutcome.CREATED, reason, raw=item.raw, pending=item)
-                )
+                outcome = RowOutcome.CREATED
+                if match.decision == "review":
+                    outcome = RowOutcome.REVIEW
+                    item.review_of = match.similar
+                    item.review_reasons = match.reasons
+                    reason = " ".join(
+                        [
+                            _("Possible duplicate: %(reasons)s.")
+                            % {"reasons": ", ".join(match.reasons)},
+                            reason,
+                        ]
+                    ).strip()
+                results.append(RowResult(item.number, outcome, reason, raw=item.raw, pending=item))
                 continue
             outcome = RowOutcome.UPDATED if match.decision == "update" else RowOutcome.MERGED
             result = RowResult(item.number, outcome, reason, raw=item.raw)
@@ -479,6 +539,9 @@ class _Importer:
                 attributes.append(ContactAttributes(contact_id=row.contact.pk, data=row.attributes))
         ExternalId.objects.bulk_create(external_ids, batch_size=500, ignore_conflicts=True)
         ContactAttributes.objects.bulk_create(attributes, batch_size=500)
+        for row in rows:
+            if row.review_of is not None:
+                flag_duplicate(row.contact, row.review_of, reasons=list(row.review_reasons))
 
     def _update(self, updates: list[tuple[PreparedRow, Match, RowResult]]) -> None:
         if not updates:
@@ -571,6 +634,7 @@ def create_job(
     dry_run: bool = False,
     encoding: str | None = None,
     sheet: str | None = None,
+    matching: str = MatchMode.DEDUP,
     actor: User | None = None,
 ) -> ImportJob:
     """Record an import of the file at `path` (not run yet). Raises ImportError_ for an
@@ -595,6 +659,7 @@ def create_job(
         dry_run=dry_run,
         encoding=encoding or "",
         sheet=sheet or "",
+        matching=matching,
         created_by=actor if actor is not None and actor.pk else None,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from renkei.imports.choices import MatchMode
 from renkei.imports.mappings import MappingError
 from renkei.imports.readers import ImportFileError
 from renkei.imports.services import ImportError_, create_job, run_job, write_report
@@ -27,6 +28,13 @@ class Command(BaseCommand):
             "mapping's name or a JSON file; recognised from the headers when left out",
         )
         parser.add_argument("--dry-run", action="store_true", help="write no contacts")
+        parser.add_argument(
+            "--match",
+            choices=MatchMode.values,
+            default=MatchMode.DEDUP,
+            help="dedup: the duplicate-detection engine (default); exact: external id and "
+            "email only (faster for large trusted lists)",
+        )
         parser.add_argument("--report", help="write the per-row outcomes to this CSV file")
         parser.add_argument("--encoding", help="text encoding (detected when left out)")
         parser.add_argument("--sheet", help="XLSX sheet name (the first sheet by default)")
@@ -49,6 +57,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 encoding=options["encoding"],
                 sheet=options["sheet"],
+                matching=options["match"],
             )
             job = run_job(job)
         except (ImportError_, ImportFileError, MappingError) as exc:
@@ -60,6 +69,7 @@ class Command(BaseCommand):
             "mapping": job.mapping_name,
             "encoding": job.encoding,
             "dry_run": job.dry_run,
+            "matching": job.matching,
         }
         if options["report"]:
             write_report(job, options["report"])
