@@ -495,3 +495,62 @@ def test_decision_labels_are_translated():
     with translation.override("ja"):
         labels = {str(label) for label in Decision.labels}
     assert labels
+
+
+MORE_PERSON_CASES = [
+    (
+        "honorific-suffix",
+        {"company": "ABC株式会社", "name": "山田 太郎 様"},
+        {"company": "ABC株式会社", "name": "山田太郎"},
+        M,
+    ),
+    (
+        "romaji-vs-kanji-without-reading",
+        {"company": "ABC株式会社", "name": "Taro Yamada"},
+        {"company": "ABC株式会社", "name": "山田 太郎"},
+        S,
+    ),
+    (
+        "romaji-matches-the-other-email",
+        {"company": "ABC株式会社", "name": "Taro Yamada", "email": "t.yamada@gmail.com"},
+        {"company": "ABC株式会社", "name": "山田 太郎", "email": "taro.yamada@abc.co.jp"},
+        R,
+    ),
+    (
+        "romaji-vs-kanji-same-mobile",
+        {"name": "Taro Yamada", "phone": "090-3333-4444"},
+        {"name": "山田 太郎", "phone": "09033334444"},
+        M,
+    ),
+]
+MORE_COMPANY_CASES = [
+    ("old-form-kaisha", {"company": "株式會社山田商事"}, {"company": "株式会社山田商事"}, M),
+    ("yugen-circled", {"company": "㈲山田工務店"}, {"company": "有限会社山田工務店"}, M),
+    (
+        "group-is-another-company",
+        {"company": "ソフトバンク株式会社"},
+        {"company": "ソフトバンクグループ株式会社"},
+        S,
+    ),
+    ("canon-small-ya", {"company": "キャノン株式会社"}, {"company": "キヤノン株式会社"}, R),
+    (
+        "long-vowel-omitted",
+        {"company": "株式会社日本コンピューターシステムズ"},
+        {"company": "株式会社日本コンピュータシステムズ"},
+        R,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case_id", "a", "b", "expected"), MORE_PERSON_CASES, ids=_ids(MORE_PERSON_CASES)
+)
+def test_more_person_pairs(case_id, a, b, expected):
+    test_person_pairs(case_id, a, b, expected)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "a", "b", "expected"), MORE_COMPANY_CASES, ids=_ids(MORE_COMPANY_CASES)
+)
+def test_more_company_pairs(case_id, a, b, expected):
+    test_company_pairs(case_id, a, b, expected)

@@ -213,9 +213,9 @@ def reading_key(value: str) -> str:
 # 法人格 notations → canonical form. "EN" (Co., Ltd., Inc. …) is compatible with any form.
 ENGLISH_FORM = "EN"
 _FORM_VARIANTS: dict[str, str] = {
-    "株式会社": "株式会社", "(株)": "株式会社", "株式会杜": "株式会社",
+    "株式会社": "株式会社", "(株)": "株式会社", "株式會社": "株式会社",
     "カブシキガイシャ": "株式会社", "カブシキカイシャ": "株式会社",
-    "特例有限会社": "有限会社", "有限会社": "有限会社", "(有)": "有限会社",
+    "特例有限会社": "有限会社", "有限会社": "有限会社", "有限會社": "有限会社", "(有)": "有限会社",
     "ユウゲンガイシャ": "有限会社",
     "合同会社": "合同会社", "(同)": "合同会社", "ゴウドウガイシャ": "合同会社",
     "合資会社": "合資会社", "(資)": "合資会社",
@@ -348,11 +348,17 @@ def person_name_key(name: str) -> str:
     >>> person_name_key("Taro YAMADA") == person_name_key("yamada taro")
     True
     """
-    text = base_text(name)
+    text = _HONORIFIC.sub("", base_text(name))
     if text.isascii():
         words = sorted(w for w in re.split(r"[\s,.]+", text.casefold()) if w)
+        words = [w for w in words if w not in _LATIN_HONORIFICS]
         return " ".join(words)
     return squeeze(text)
+
+
+# Honorifics typed after a name in forms and lists (山田太郎 様) are not part of it.
+_HONORIFIC = re.compile(r"\s*(様|さま|サマ|殿|どの|さん|氏)\s*$")
+_LATIN_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "san", "sama"})
 
 
 _ROMAJI_FOLDS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("oh", "o"), ("ei", "e"), ("nm", "mm"))

@@ -21,6 +21,7 @@ and the review queue can rely on them. docs/dedup.md documents them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -291,11 +292,32 @@ def _name_relation(a: Record, b: Record) -> NameRelation:
     romaji_b = _romaji(b)
     if romaji_a and romaji_b and _romaji_equal(romaji_a, romaji_b):
         return "romaji"
+    latin_a, latin_b = key_a.isascii(), key_b.isascii()
+    if latin_a != latin_b:
+        # A romaji card against a kanji card with no reading to compare: only the other
+        # side's email can tell (Taro Yamada vs 山田 太郎 <taro.yamada@…>).
+        latin, other = (a, b) if latin_a else (b, a)
+        if _romaji_in_email(person_name_key(latin.name).split(), other.email):
+            return "romaji"
+        return "unknown"
     if (key_a.startswith(key_b) or key_b.startswith(key_a)) and " " not in key_a + key_b:
         shorter = min(len(key_a), len(key_b))
         if shorter >= 2:
             return "partial"
     return "different"
+
+
+def _romaji_in_email(words: list[str], email: str) -> bool:
+    local, _ = email_parts(email)
+    if not local or not words:
+        return False
+    tokens = [t for t in re.split(r"[._+-]", local) if t]
+    folded = [romaji_words(t)[0] if t.isalpha() else t for t in tokens]
+    wanted = [romaji_words(w)[0] for w in words]
+    return all(w in folded for w in wanted) or "".join(tokens) in (
+        "".join(words),
+        "".join(reversed(words)),
+    )
 
 
 def _romaji(record: Record) -> list[str]:
