@@ -1,0 +1,133 @@
+"""Django forms of the form builder and the tracking settings page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from renkei.marketing.choices import FieldMapping, FieldType
+from renkei.marketing.models import Form, TrackingSettings, split_origins
+from renkei.marketing.schemas import definition_errors
+
+
+def _clean_origins(text: str) -> str:
+    origins = split_origins(text)
+    check = URLValidator(schemes=["http", "https"])
+    for origin in origins:
+        try:
+            check(origin)
+        except ValidationError:
+            raise ValidationError(
+                _("%(origin)s is not an origin such as https://www.example.co.jp."),
+                params={"origin": origin},
+            ) from None
+        if origin.count("/") > 2:
+            raise ValidationError(
+                _("%(origin)s has a path; give only the scheme and host."),
+                params={"origin": origin},
+            )
+    return "\n".join(origins)
+
+
+class FormSettingsForm(forms.ModelForm):
+    consent_ja = forms.CharField(
+        label=_("Consent text (Japanese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown next to an unticked checkbox. Leave empty to ask for no consent. Changing "
+            "the wording makes a new version; earlier consent records keep theirs."
+        ),
+    )
+    consent_en = forms.CharField(
+        label=_("Consent text (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Form
+        fields = [
+            "name", "slug", "campaign", "allowed_origins", "thank_you_ja", "thank_you_en",
+            "redirect_url", "is_active",
+        ]  # fmt: skip
+        widgets = {
+            "allowed_origins": forms.Textarea(attrs={"rows": 3}),
+            "thank_you_ja": forms.Textarea(attrs={"rows": 2}),
+            "thank_you_en": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "slug": _("Letters, digits and hyphens; part of the form's public address."),
+            "allowed_origins": _(
+                "Websites that may embed and send this form, one a line, e.g. "
+                "https://www.example.co.jp"
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        instance = self.instance
+        if instance.pk and instance.consent_text and not self.is_bound:
+            self.initial["consent_ja"] = instance.consent_text.text_ja
+            self.initial["consent_en"] = instance.consent_text.text_en
+
+    def clean_allowed_origins(self) -> str:
+        return _clean_origins(self.cleaned_data["allowed_origins"])
+
+
+class FieldRowForm(forms.Form):
+    """One field of the form being built; a row with neither key nor label is left out."""
+
+    key = forms.SlugField(label=_("Key"), max_length=40, required=False)
+    mapping = forms.ChoiceField(label=_("Saved to"), choices=FieldMapping.choices)
+    label_ja = forms.CharField(label=_("Label (Japanese)"), max_length=200, required=False)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=200, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
+    required = forms.BooleanField(label=_("Required"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("key") and not data.get("label_ja"):
+            self.add_error("label_ja", _("Give the field a label."))
+        if data.get("label_ja") and not data.get("key"):
+            self.add_error("key", _("Give the field a key, such as company or budget."))
+        return data
+
+
+class BaseFieldFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        problems = definition_errors(self.field_definitions())
+        if problems:
+            raise ValidationError(problems)
+
+    def field_definitions(self) -> list[dict[str, Any]]:
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("key"):
+                continue
+            rows.append({k: v for k, v in data.items() if k != "DELETE"})
+        return rows
+
+
+FieldFormSet = forms.formset_factory(
+    FieldRowForm, formset=BaseFieldFormSet, extra=2, can_delete=True, max_num=40
+)
+
+
+class TrackingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TrackingSettings
+        fields = ["consent_required", "honour_do_not_track", "allowed_origins"]
+        widgets = {"allowed_origins": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_allowed_origins(self) -> str:
+        return _clean_origins(self.cleaned_data["allowed_origins"])
