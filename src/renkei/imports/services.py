@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from renkei.contacts import services as contact_services
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
 from renkei.contacts.dedup.engine import Decision
-from renkei.contacts.dedup.matching import find_account_match, find_contact_match
+from renkei.contacts.dedup.matching import find_account_match
 from renkei.contacts.dedup.services import flag_duplicate
 from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import (
@@ -59,6 +59,7 @@ from renkei.funnel.transitions import STATUS_ON_ENTRY, entry_stages_reached
 from renkei.imports.choices import ImportKind, ImportStatus, MatchMode, RowOutcome
 from renkei.imports.exports import neutralise
 from renkei.imports.mappings import Mapping, MappingError, get_mapping, recognize
+from renkei.imports.matching import BatchContactMatcher, Incoming
 from renkei.imports.models import ContactAttributes, ExternalId, ImportJob, ImportRow
 from renkei.imports.readers import ImportFileError, SourceRow, open_table
 
@@ -98,6 +99,22 @@ class PreparedRow:
     # A probable duplicate the dedup engine found: flagged once the contact is saved.
     review_of: Contact | None = None
     review_reasons: tuple[str, ...] = ()
+    match_index: int = -1
+
+    def incoming(self) -> Incoming:
+        """The row as the dedup engine takes it."""
+        contact = self.contact
+        return Incoming(
+            family_name=contact.family_name,
+            given_name=contact.given_name,
+            family_name_kana=contact.family_name_kana,
+            given_name_kana=contact.given_name_kana,
+            email=contact.email,
+            phone=contact.phone,
+            company=self.company.get("name", ""),
+            corporate_number=self.company.get("corporate_number", ""),
+            website=self.company.get("website", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -305,6 +322,7 @@ class _Importer:
         self.source = mapping.source or mapping.name
         self.dry_run = job.dry_run
         self.dedup = job.matching == MatchMode.DEDUP
+        self.matcher: BatchContactMatcher | None = None
         self.now = timezone.now()
         self.by_email: dict[str, int | PreparedRow] = {}
         self.by_external: dict[str, int | PreparedRow] = {}
@@ -323,7 +341,7 @@ class _Importer:
             ).values_list("value", "contact_id"):
                 self.by_external[value] = contact_id
         emails = {r.contact.email for r in rows if r.contact.email} - set(self.by_email)
-        if emails:
+        if emails and not self.dedup:
             for email, contact_id in (
                 Contact.objects.filter(email__in=emails).order_by("id").values_list("email", "id")
             ):
@@ -332,7 +350,8 @@ class _Importer:
     def _match(self, row: PreparedRow) -> Match:
         """The same external id from this source → update. A row of this file not saved
         yet with the same email → merge into it. Then, with the dedup engine
-        (`renkei.contacts.dedup`), its merge → merge, review → a new contact flagged as a
+        (`renkei.contacts.dedup`, candidates fetched per batch by BatchContactMatcher),
+        its merge → merge, review → a new contact flagged as a
         possible duplicate, separate → new; in exact mode the same normalized email →
         merge, otherwise new."""
         if row.external_id and row.external_id in self.by_external:
@@ -345,18 +364,8 @@ class _Importer:
             if held is not None:
                 return self._match_to(held, "merge", "email")
             return Match("new")
-        contact = row.contact
-        found = find_contact_match(
-            family_name=contact.family_name,
-            given_name=contact.given_name,
-            family_name_kana=contact.family_name_kana,
-            given_name_kana=contact.given_name_kana,
-            email=contact.email,
-            phone=contact.phone,
-            company=row.company.get("name", ""),
-            corporate_number=row.company.get("corporate_number", ""),
-            website=row.company.get("website", ""),
-        )
+        assert self.matcher is not None
+        found = self.matcher.match(row.match_index, row.incoming())
         if found.decision == Decision.MERGE and found.contact is not None:
             return Match("merge", contact_id=found.contact.pk, reasons=tuple(found.reasons))
         if found.decision == Decision.REVIEW and found.contact is not None:
@@ -439,6 +448,10 @@ class _Importer:
                 prepared.append(result)
         valid = [p for p in prepared if isinstance(p, PreparedRow)]
         with transaction.atomic():
+            if self.dedup:
+                for index, row in enumerate(valid):
+                    row.match_index = index
+                self.matcher = BatchContactMatcher([r.incoming() for r in valid])
             self._load_keys(valid)
             self._resolve_accounts(valid)
             results = self._decide_and_write(prepared)
