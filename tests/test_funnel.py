@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from renkei.contacts.choices import LeadStatus, LifecycleStage
+from renkei.contacts.models import Contact
 from renkei.funnel import services as funnel
 from renkei.funnel.choices import ActorKind, MoveKind
 from renkei.funnel.models import StageChange, StatusChange
@@ -147,3 +148,53 @@ def test_stage_changes_are_immutable(db):
         change.save()
     with pytest.raises(TypeError):
         change.delete()
+
+
+def test_a_batch_move_checks_each_contact_and_records_each_move(inside_rep, marketer):
+    ready = [make_contact() for _ in range(3)]
+    disqualified = make_contact()
+    funnel.change_status(
+        disqualified, to_status=LeadStatus.DISQUALIFIED, actor=inside_rep, reason="競合導入済み"
+    )
+    already = make_contact(stage=LifecycleStage.MQL)
+    ids = [c.pk for c in [*ready, disqualified, already]] + [999_999]
+    result = funnel.change_stages(ids, to_stage=LifecycleStage.MQL, actor=funnel.Actor.rule("r"))
+    assert len(result.moved) == 3
+    assert {pk: e.code for pk, e in result.refused.items()} == {
+        disqualified.pk: "disqualified",
+        already.pk: "same_stage",
+        999_999: "not_found",
+    }
+    for contact in ready:
+        contact.refresh_from_db()
+        assert contact.lifecycle_stage == LifecycleStage.MQL
+        assert contact.became_mql_at == result.moved[0].at
+        assert contact.stage_changes.filter(to_stage="mql", actor_label="r").count() == 1
+    disqualified.refresh_from_db()
+    assert disqualified.lifecycle_stage == LifecycleStage.LEAD
+
+
+def test_a_batch_move_gives_the_same_result_as_single_moves(inside_rep):
+    single, batched = make_contact(), make_contact()
+    funnel.change_stage(single, to_stage=LifecycleStage.SAL, actor=inside_rep)
+    funnel.change_stages([batched.pk], to_stage=LifecycleStage.SAL, actor=inside_rep)
+    fields = ["lifecycle_stage", "lead_status", "became_lead_at", "became_sal_at"]
+    a, b = (Contact.objects.values(*fields).get(pk=c.pk) for c in (single, batched))
+    assert a["lifecycle_stage"] == b["lifecycle_stage"] == LifecycleStage.SAL
+    assert a["lead_status"] == b["lead_status"] == LeadStatus.WORKING
+    assert b["became_sal_at"] is not None
+    assert [
+        (e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=batched)
+    ] == [(e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=single)]
+
+
+def test_a_batch_recycle_needs_a_reason_for_every_contact(inside_rep):
+    contact = make_contact(stage=LifecycleStage.MQL)
+    result = funnel.change_stages([contact.pk], to_stage=LifecycleStage.LEAD, actor=inside_rep)
+    assert result.refused[contact.pk].code == "reason_required"
+    result = funnel.change_stages(
+        [contact.pk], to_stage=LifecycleStage.LEAD, actor=inside_rep, reason="時期尚早"
+    )
+    contact.refresh_from_db()
+    assert contact.lead_status == LeadStatus.NURTURE
+    assert result.moved[0].reason == "時期尚早"

@@ -8,6 +8,7 @@ lead status changes with it).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,18 @@ from renkei.funnel.transitions import (
     ENTRY_STAGES,
     STATUS_ON_ENTRY,
     STATUSES_NEEDING_REASON,
+    Transition,
     entry_stages_reached,
     stages_between,
     transition,
+)
+
+# The fields a stage or status change reads and writes.
+_LIFECYCLE_FIELDS = (
+    "lifecycle_stage",
+    "lead_status",
+    "stage_changed_at",
+    *(f"became_{stage}_at" for stage in LifecycleStage.values),
 )
 
 
@@ -71,12 +81,14 @@ def _check_time(contact: Contact, at: dt.datetime) -> None:
         )
 
 
-def _set_status(
+def _status_event(
     contact: Contact, status: str, *, actor: Actor, at: dt.datetime, reason: str
 ) -> StatusChange | None:
+    """The unsaved StatusChange for setting `status` (None when it is already set); the
+    contact's status is updated in memory."""
     if contact.lead_status == status:
         return None
-    change = StatusChange.objects.create(
+    change = StatusChange(
         contact=contact,
         from_status=contact.lead_status,
         to_status=status,
@@ -87,6 +99,15 @@ def _set_status(
         reason=reason,
     )
     contact.lead_status = status
+    return change
+
+
+def _set_status(
+    contact: Contact, status: str, *, actor: Actor, at: dt.datetime, reason: str
+) -> StatusChange | None:
+    change = _status_event(contact, status, actor=actor, at=at, reason=reason)
+    if change is not None:
+        change.save()
     return change
 
 
@@ -129,31 +150,9 @@ def add_contact(
     return contact
 
 
-@transaction.atomic
-def change_stage(
-    contact: Contact | int,
-    *,
-    to_stage: str,
-    actor: Actor | User,
-    reason: str = "",
-    at: dt.datetime | None = None,
-    expected_stage: str | None = None,
-) -> StageChange:
-    """Move a contact to `to_stage`, or raise FunnelError and change nothing."""
-    who = Actor.of(actor)
-    reason = (reason or "").strip()
-    pk = contact if isinstance(contact, int) else contact.pk
-    locked = Contact.objects.select_for_update().get(pk=pk)
-    source = locked.lifecycle_stage
-    if expected_stage is not None and expected_stage != source:
-        raise FunnelError(
-            _("Someone else changed this contact's stage meanwhile; reload and try again."),
-            "stale",
-        )
-    if to_stage not in LifecycleStage.values:
-        raise FunnelError(_("Unknown lifecycle stage."), "unknown_stage")
-    if to_stage == source:
-        raise FunnelError(_("The contact is already in this stage."), "same_stage")
+def _check_move(locked: Contact, source: str, to_stage: str, who: Actor, reason: str) -> Transition:
+    """The transition for this move, or FunnelError if the table, the role, the reason or
+    the lead status forbid it."""
     move = transition(source, to_stage)
     if move is None:
         raise FunnelError(
@@ -176,6 +175,35 @@ def change_stage(
             _("This contact is disqualified; reopen it before moving it forward."),
             "disqualified",
         )
+    return move
+
+
+@transaction.atomic
+def change_stage(
+    contact: Contact | int,
+    *,
+    to_stage: str,
+    actor: Actor | User,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    expected_stage: str | None = None,
+) -> StageChange:
+    """Move a contact to `to_stage`, or raise FunnelError and change nothing."""
+    who = Actor.of(actor)
+    reason = (reason or "").strip()
+    pk = contact if isinstance(contact, int) else contact.pk
+    locked = Contact.objects.select_for_update().only(*_LIFECYCLE_FIELDS).get(pk=pk)
+    source = locked.lifecycle_stage
+    if expected_stage is not None and expected_stage != source:
+        raise FunnelError(
+            _("Someone else changed this contact's stage meanwhile; reload and try again."),
+            "stale",
+        )
+    if to_stage not in LifecycleStage.values:
+        raise FunnelError(_("Unknown lifecycle stage."), "unknown_stage")
+    if to_stage == source:
+        raise FunnelError(_("The contact is already in this stage."), "same_stage")
+    move = _check_move(locked, source, to_stage, who, reason)
     now = at or timezone.now()
     _check_time(locked, now)
 
@@ -190,21 +218,111 @@ def change_stage(
         actor_label=who.label[:100],
         reason=reason,
     )
-    fields = ["lifecycle_stage", "lead_status", "stage_changed_at", "updated_at"]
+    changes: dict[str, Any] = {"lifecycle_stage": to_stage, "stage_changed_at": now}
     if move.kind == MoveKind.FORWARD:
         for reached in stages_between(source, to_stage):
             if locked.became_at(reached) is None:
-                setattr(locked, f"became_{reached}_at", now)
-                fields.append(f"became_{reached}_at")
+                changes[f"became_{reached}_at"] = now
         _set_status(locked, STATUS_ON_ENTRY[to_stage], actor=who, at=now, reason="")
     else:
         _set_status(locked, LeadStatus.NURTURE, actor=who, at=now, reason=reason)
-    locked.lifecycle_stage = to_stage
-    locked.stage_changed_at = now
-    locked.save(update_fields=fields)
+    changes["lead_status"] = locked.lead_status
+    changes["updated_at"] = timezone.now()
+    Contact.objects.filter(pk=pk).update(**changes)
     if isinstance(contact, Contact):
-        contact.refresh_from_db()
+        for field, value in changes.items():
+            setattr(contact, field, value)
     return change
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch move did: the stage changes written, and why the others were refused."""
+
+    moved: list[StageChange]
+    refused: dict[int, FunnelError]
+
+
+_BATCH = 500
+
+
+@transaction.atomic
+def change_stages(
+    contact_ids: Iterable[int],
+    *,
+    to_stage: str,
+    actor: Actor | User,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> BatchResult:
+    """Move many contacts to `to_stage` in one transaction — a rule qualifying the leads it
+    found, a manager's bulk action. Each contact is locked and checked exactly as
+    `change_stage` checks it and gets its own StageChange; the ones that may not move are
+    left unchanged and reported in `refused`."""
+    who = Actor.of(actor)
+    reason = (reason or "").strip()
+    if to_stage not in LifecycleStage.values:
+        raise FunnelError(_("Unknown lifecycle stage."), "unknown_stage")
+    ids = list(dict.fromkeys(contact_ids))
+    locked: dict[int, Contact] = {}
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        query = Contact.objects.select_for_update().only(*_LIFECYCLE_FIELDS)
+        locked.update((c.pk, c) for c in query.filter(pk__in=chunk))
+    now = at or timezone.now()
+    stage_events: list[StageChange] = []
+    status_events: list[StatusChange] = []
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    refused: dict[int, FunnelError] = {}
+    for pk in ids:
+        contact = locked.get(pk)
+        if contact is None:
+            refused[pk] = FunnelError(_("Contact not found."), "not_found")
+            continue
+        source = contact.lifecycle_stage
+        try:
+            if to_stage == source:
+                raise FunnelError(_("The contact is already in this stage."), "same_stage")
+            move = _check_move(contact, source, to_stage, who, reason)
+            _check_time(contact, now)
+        except FunnelError as err:
+            refused[pk] = err
+            continue
+        stage_events.append(
+            StageChange(
+                contact=contact,
+                from_stage=source,
+                to_stage=to_stage,
+                kind=move.kind,
+                at=now,
+                actor_kind=who.kind,
+                actor=who.user,
+                actor_label=who.label[:100],
+                reason=reason,
+            )
+        )
+        changes: dict[str, Any] = {"lifecycle_stage": to_stage, "stage_changed_at": now}
+        if move.kind == MoveKind.FORWARD:
+            for reached in stages_between(source, to_stage):
+                if contact.became_at(reached) is None:
+                    changes[f"became_{reached}_at"] = now
+            status, status_reason = STATUS_ON_ENTRY[to_stage], ""
+        else:
+            status, status_reason = LeadStatus.NURTURE, reason
+        event = _status_event(contact, status, actor=who, at=now, reason=status_reason)
+        if event is not None:
+            status_events.append(event)
+        changes["lead_status"] = contact.lead_status
+        groups.setdefault(tuple(sorted(changes.items())), []).append(pk)
+    StageChange.objects.bulk_create(stage_events, batch_size=_BATCH)
+    StatusChange.objects.bulk_create(status_events, batch_size=_BATCH)
+    updated_at = timezone.now()
+    for key, pks in groups.items():
+        for start in range(0, len(pks), _BATCH):
+            Contact.objects.filter(pk__in=pks[start : start + _BATCH]).update(
+                **dict(key), updated_at=updated_at
+            )
+    return BatchResult(moved=stage_events, refused=refused)
 
 
 @transaction.atomic
@@ -221,7 +339,7 @@ def change_status(
     who = Actor.of(actor)
     reason = (reason or "").strip()
     pk = contact if isinstance(contact, int) else contact.pk
-    locked = Contact.objects.select_for_update().get(pk=pk)
+    locked = Contact.objects.select_for_update().only(*_LIFECYCLE_FIELDS).get(pk=pk)
     if to_status not in LeadStatus.values:
         raise FunnelError(_("Unknown lead status."), "unknown_status")
     if to_status == locked.lead_status:
@@ -240,9 +358,11 @@ def change_status(
     _check_time(locked, now)
     change = _set_status(locked, to_status, actor=who, at=now, reason=reason)
     assert change is not None
-    locked.save(update_fields=["lead_status", "updated_at"])
+    changes = {"lead_status": to_status, "updated_at": timezone.now()}
+    Contact.objects.filter(pk=pk).update(**changes)
     if isinstance(contact, Contact):
-        contact.refresh_from_db()
+        for field, value in changes.items():
+            setattr(contact, field, value)
     return change
 
 
