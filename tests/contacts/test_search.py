@@ -65,3 +65,22 @@ def test_renaming_an_account_updates_its_contacts_search(people, marketer):
     contact_services.update_account(account, actor=marketer, name="株式会社ガンマ")
     assert _found("ガンマ") == {"山田"}
     assert _found("アクメ") == set()
+
+
+def test_search_treats_wildcard_characters_literally(marketer):
+    make_contact(family_name="星*野", email="hoshino@example.co.jp")
+    make_contact(family_name="星野", email="real@example.co.jp")
+    assert _found("星*野") == {"星*野"}
+    assert _found("[ho") == set()
+
+
+def test_edits_reach_the_search_index_at_once(people, marketer):
+    yamada = people["yamada"]
+    contact_services.update_contact(yamada, actor=marketer, email="taro@gamma-example.jp")
+    assert _found("gamma-example") == {"山田"}
+    assert _found("acme.co") == set()
+
+
+def test_long_and_short_words_combine(people):
+    assert _found("山 acme") == {"山田"}
+    assert _found("ichiro@beta") == {"鈴木"}

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from renkei.contacts.choices import LeadStatus, LifecycleStage
@@ -10,6 +12,9 @@ from renkei.contacts.normalize import search_key
 
 if TYPE_CHECKING:
     from renkei.core.models import Team, User
+
+
+_GLOB_SPECIAL = re.compile(r"[*?\[\]]")
 
 
 class AccountQuerySet(models.QuerySet):
@@ -56,10 +61,24 @@ class AccountQuerySet(models.QuerySet):
 
 class ContactQuerySet(models.QuerySet):
     def search(self, query: str) -> ContactQuerySet:
-        """Match every word of `query` against name, kana reading, email and company."""
+        """Match every word of `query` against name, kana reading, email and company.
+
+        On SQLite a word of three or more characters is looked up in the FTS5 trigram
+        index (migration 0008) instead of scanning every contact; PostgreSQL's trigram
+        index serves the plain `contains` filter."""
         qs = self
+        sqlite = connections[self.db].vendor == "sqlite"
         for word in search_key(query).split():
-            qs = qs.filter(search_text__contains=word)
+            if sqlite and len(word) >= 3 and not _GLOB_SPECIAL.search(word):
+                # Words with GLOB wildcards take the plain scan below.
+                pattern = f"*{word}*"
+                qs = qs.filter(
+                    pk__in=RawSQL(
+                        "SELECT rowid FROM contact_fts WHERE search_text GLOB %s", [pattern]
+                    )
+                )
+            else:
+                qs = qs.filter(search_text__contains=word)
         return qs
 
     def in_stage(self, *stages: str) -> ContactQuerySet:
