@@ -98,7 +98,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'renkei.sqlite3'}")
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+_is_sqlite = DATABASE_URL.startswith("sqlite:")
+# Persistent connections save a connection set-up per request on PostgreSQL (measured:
+# see docs/performance.md); SQLite connections are cheap and files are local.
+_db = dj_database_url.parse(
+    DATABASE_URL,
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if _is_sqlite else 60),
+    conn_health_checks=True,
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # WAL lets readers and the writer work at once; IMMEDIATE takes the write lock at
