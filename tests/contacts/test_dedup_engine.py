@@ -517,6 +517,12 @@ MORE_PERSON_CASES = [
         R,
     ),
     (
+        "kanji-name-in-western-order",
+        {"company": "ABC株式会社", "name": "太郎 山田"},
+        {"company": "ABC株式会社", "name": "山田 太郎"},
+        R,
+    ),
+    (
         "romaji-vs-kanji-same-mobile",
         {"name": "Taro Yamada", "phone": "090-3333-4444"},
         {"name": "山田 太郎", "phone": "09033334444"},
@@ -524,6 +530,12 @@ MORE_PERSON_CASES = [
     ),
 ]
 MORE_COMPANY_CASES = [
+    (
+        "invoice-registration-number",
+        {"company": "株式会社ABC", "corporate_number": "T1180301018771"},
+        {"company": "ABC Inc.", "corporate_number": "1180301018771"},
+        M,
+    ),
     ("old-form-kaisha", {"company": "株式會社山田商事"}, {"company": "株式会社山田商事"}, M),
     ("yugen-circled", {"company": "㈲山田工務店"}, {"company": "有限会社山田工務店"}, M),
     (

@@ -524,3 +524,13 @@ def account_domain_key(website: str, domain: str = "") -> str:
         found = registrable_domain(domain)
         found = "" if is_free_mail(found) else found
     return found
+
+
+def corporate_number_key(value: str) -> str:
+    """A 法人番号 for matching: 13 digits, or "" when it is not one.
+
+    Accepts hyphens, spaces, full-width digits and the 適格請求書 registration form
+    (T + 法人番号, e.g. T1180301018771).
+    """
+    text = re.sub(r"[\s\-‐－]", "", nfkc(value)).upper().removeprefix("T")
+    return text if len(text) == 13 and text.isdigit() else ""

@@ -34,9 +34,10 @@ from renkei.contacts.normalize import (
     ENGLISH_FORM,
     CompanyName,
     FormPosition,
-    clean_corporate_number,
+    base_text,
     company_domain,
     company_reading_key,
+    corporate_number_key,
     email_parts,
     is_free_mail,
     is_role_mailbox,
@@ -46,6 +47,7 @@ from renkei.contacts.normalize import (
     person_name_key,
     reading_key,
     romaji_words,
+    squeeze,
 )
 
 SIMILAR_NAME_RATIO = 90.0
@@ -99,6 +101,7 @@ class Reason:
     ROMAJI_MATCHES_READING = "romaji name matches reading"
     PARTIAL_NAME = "partial name"
     SIMILAR_KANJI = "easily confused kanji"
+    NAME_ORDER = "name order differs"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -141,8 +144,7 @@ def _verdict(decision: Decision, *reasons: str) -> Verdict:
 
 
 def _corporate_number(value: str) -> str:
-    number = clean_corporate_number(value) if value else ""
-    return number if len(number) == 13 and number.isdigit() else ""
+    return corporate_number_key(value) if value else ""
 
 
 def _forms_conflict(a: CompanyName, b: CompanyName) -> bool:
@@ -244,7 +246,15 @@ def compare_companies(a: Record, b: Record) -> Verdict:
 # --- people ------------------------------------------------------------------------------
 
 NameRelation = Literal[
-    "same", "same_reading", "similar_kanji", "script", "romaji", "partial", "different", "unknown"
+    "same",
+    "same_reading",
+    "similar_kanji",
+    "reordered",
+    "script",
+    "romaji",
+    "partial",
+    "different",
+    "unknown",
 ]
 # Kanji that are distinct in names but often typed for one another (斉藤/斎藤, 太郎/太朗):
 # a pair that differs only in these is worth a look, never an automatic merge.
@@ -288,6 +298,9 @@ def _name_relation(a: Record, b: Record) -> NameRelation:
         return "same_reading"
     if _confusable(key_a, key_b):
         return "similar_kanji"
+    words_a, words_b = base_text(a.name).split(), base_text(b.name).split()
+    if len(words_a) > 1 and sorted(map(squeeze, words_a)) == sorted(map(squeeze, words_b)):
+        return "reordered"  # 太郎 山田 vs 山田 太郎
     romaji_a = _romaji(a)
     romaji_b = _romaji(b)
     if romaji_a and romaji_b and _romaji_equal(romaji_a, romaji_b):
@@ -431,7 +444,7 @@ def compare_people(a: Record, b: Record) -> Verdict:
             return _verdict(Decision.REVIEW, Reason.SAME_NAME, Reason.DIFFERENT_COMPANY, *notes)
         return _verdict(Decision.REVIEW, Reason.SAME_NAME, Reason.COMPANY_UNKNOWN, *notes)
 
-    if relation in ("same_reading", "similar_kanji", "script", "romaji", "partial"):
+    if relation in ("same_reading", "similar_kanji", "reordered", "script", "romaji", "partial"):
         if company == "different":
             return _verdict(
                 Decision.SEPARATE, *_name_reason(relation), Reason.DIFFERENT_COMPANY, *notes
@@ -448,6 +461,7 @@ def _name_reason(relation: NameRelation) -> list[str]:
         "same": [Reason.SAME_NAME],
         "same_reading": [Reason.SAME_READING_DIFFERENT_KANJI],
         "similar_kanji": [Reason.SIMILAR_KANJI],
+        "reordered": [Reason.NAME_ORDER],
         "script": [Reason.HIRAGANA_VS_KATAKANA],
         "romaji": [Reason.ROMAJI_MATCHES_READING],
         "partial": [Reason.PARTIAL_NAME],

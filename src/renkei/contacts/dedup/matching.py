@@ -30,8 +30,8 @@ from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import (
     account_domain_key,
     account_match_key,
-    clean_corporate_number,
     clean_email,
+    corporate_number_key,
     normalize_email,
     parse_phone,
     person_name_key,
@@ -86,8 +86,7 @@ class Match[T: (Account, Contact)]:
 
 
 def _corporate_number(value: str) -> str:
-    number = clean_corporate_number(value) if value else ""
-    return number if len(number) == 13 and number.isdigit() else ""
+    return corporate_number_key(value) if value else ""
 
 
 def account_record(account: Account) -> Record:
