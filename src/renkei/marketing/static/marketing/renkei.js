@@ -3,8 +3,9 @@
  * <script src="https://renkei.example.co.jp/t/renkei.js" async></script>
  *
  * - a first-party cookie `rk_vid` holds an anonymous visitor id;
- * - page views (URL, title, referrer, UTM parameters) and renkei.track("name", {...})
- *   events are queued and sent in batches with navigator.sendBeacon (or fetch);
+ * - page views (URL, title, referrer, UTM parameters) are sent at once; renkei.track("name",
+ *   {...}) events are queued and sent in batches (a second, 20 events, or when the page is
+ *   hidden) with navigator.sendBeacon (or fetch);
  * - with consent mode on, nothing is stored or sent until renkei.consent(true);
  * - with Do-Not-Track honoured, browsers sending DNT or Global Privacy Control are left alone.
  */
@@ -91,6 +92,7 @@
     var tags = utm();
     for (var k in tags) event[k] = tags[k];
     enqueue(event);
+    flush(false);  // a page view goes out at once: fast navigations must not lose it
   }
 
   var api = {
