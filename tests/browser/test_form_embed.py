@@ -121,3 +121,29 @@ def test_a_visitor_views_pages_then_submits_the_embedded_form(
     timeline = page.locator("#timeline")
     expect(timeline.get_by_text(re.compile("料金プラン"))).to_be_visible()
     expect(timeline.get_by_text(re.compile("資料請求フォーム"))).to_be_visible()
+
+
+def test_in_consent_mode_nothing_is_stored_or_sent_before_consent(
+    page: Page, live_server, customer_site: str, settings
+):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+    config = TrackingSettings.load()
+    config.allowed_origins = customer_site
+    config.consent_required = True
+    config.save()
+
+    page.goto(f"{customer_site}/pricing.html")
+    expect(page.get_by_role("heading", name="料金プラン")).to_be_visible()
+    page.wait_for_function("window.renkei && typeof window.renkei.consent === 'function'")
+    page.wait_for_timeout(1500)  # longer than the batching delay
+    assert not any(c["name"] == "rk_vid" for c in page.context.cookies(customer_site))
+    assert not Touch.objects.exists()
+
+    page.evaluate("window.renkei.consent(true)")
+    wait_for(lambda: Touch.objects.filter(title="料金プラン").exists())
+    cookies = {c["name"]: c["value"] for c in page.context.cookies(customer_site)}
+    assert cookies["rk_consent"] == "1"
+    assert Touch.objects.get().visitor_uid == cookies["rk_vid"]
+
+    page.evaluate("window.renkei.consent(false)")
+    assert "rk_vid" not in {c["name"] for c in page.context.cookies(customer_site)}
