@@ -197,7 +197,14 @@ COMPANY_CASES = [
         {"company": "一般財団法人日本DX協会"},
         R,
     ),
-    ("form-missing-one-side", {"company": "山田商事"}, {"company": "株式会社山田商事"}, M),
+    ("form-missing-one-side", {"company": "山田商事"}, {"company": "株式会社山田商事"}, R),
+    (
+        "form-missing-same-domain",
+        {"company": "山田商事", "email": "taro@yamada-shoji.co.jp"},
+        {"company": "株式会社山田商事", "website": "https://yamada-shoji.co.jp"},
+        M,
+    ),
+    ("no-form-on-either-side", {"company": "山田商事"}, {"company": "山田商事 "}, M),
     ("both-empty", {}, {}, S),
     (
         "same-switchboard-only",

@@ -213,6 +213,10 @@ def compare_companies(a: Record, b: Record) -> Verdict:
                 return _verdict(Decision.MERGE, first, Reason.BEFORE_VS_AFTER, Reason.SAME_DOMAIN)
             return _verdict(Decision.REVIEW, first, Reason.BEFORE_VS_AFTER)
         if bool(name_a.form) != bool(name_b.form):
+            # 山田商事 may be 株式会社山田商事 or 山田商事株式会社 (different 商号): an equal
+            # name without its 法人格 needs another piece of evidence.
+            if not same_domain:
+                return _verdict(Decision.REVIEW, first, Reason.FORM_MISSING, *extra)
             extra.append(Reason.FORM_MISSING)
         if same_domain:
             extra.append(Reason.SAME_DOMAIN)
