@@ -34,6 +34,19 @@ from typing import Any
 import _common
 
 HEADER = ["来場者ID", "会社名", "部署", "役職", "氏名", "フリガナ", "メール", "電話", "温度感"]
+# New people get names built from these pools (about 3,600 surnames and 600 given names,
+# readings from syllables): Faker's ja_JP pool has so few names that at 100,000 contacts
+# every name exists about ten times, which would make nearly every new lead a probable
+# duplicate, as no real lead list does.
+SURNAME_KANJI = (
+    "山田中川本野藤原井村木松林小大高石上下森池橋岡島崎谷口内西東北南宮坂沢浜清水長吉永平"
+    "佐加伊斎渡辺安今金岩竹千福堀横杉丸"
+)
+GIVEN_FIRST = "太健一大翔陽悠美花優愛真彩結千智和明直正亮拓誠浩秀裕麻由恵"
+GIVEN_SECOND = "郎子美太介樹奈香也彦人輝恵代枝斗真司男菜"
+SYLLABLES = (
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
+)
 DEPARTMENTS = ["営業部", "情報システム部", "経営企画室", "マーケティング部", "総務部", "開発本部"]
 TITLES = ["部長", "課長", "係長", "主任", "担当", "マネージャー", ""]
 
@@ -101,7 +114,10 @@ def write_file(path: Path, rows: int, duplicates: float, rng: random.Random) -> 
                 )
                 repeated += 1
                 continue
-            profile_kana = fake.last_kana_name(), fake.first_kana_name()
+            family = rng.choice(SURNAME_KANJI) + rng.choice(SURNAME_KANJI)
+            given = rng.choice(GIVEN_FIRST) + rng.choice(GIVEN_SECOND)
+            family_kana = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))
+            given_kana = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 3)))
             company = (
                 rng.choice(account_names)
                 if account_names and rng.random() < 0.5
@@ -113,8 +129,8 @@ def write_file(path: Path, rows: int, duplicates: float, rng: random.Random) -> 
                     company,
                     rng.choice(DEPARTMENTS),
                     rng.choice(TITLES),
-                    f"{fake.last_name()} {fake.first_name()}",
-                    f"{profile_kana[0]} {profile_kana[1]}",
+                    f"{family} {given}",
+                    f"{family_kana} {given_kana}",
                     f"user{n}.{rng.randrange(10**6)}@{fake.free_email_domain()}"
                     if n % 5 == 0
                     else f"u{n}@{fake.domain_name()}",

@@ -50,9 +50,10 @@ def test_batch_matcher_decides_like_find_contact_match(existing):
             email=incoming.email, phone=incoming.phone, company=incoming.company,
         )  # fmt: skip
         batch = matcher.match(index, incoming)
-        assert (batch.decision, batch.record, batch.reasons) == (
+        found = batch.contact.pk if batch.contact else None
+        assert (batch.decision, found, batch.reasons) == (
             single.decision,
-            single.record,
+            single.record_id,
             single.reasons,
         ), incoming
 

@@ -12,17 +12,12 @@ the same decision and contact.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from renkei.contacts.dedup.engine import Decision, Record, compare_people
-from renkei.contacts.dedup.matching import (
-    STRONG_CANDIDATES,
-    WEAK_CANDIDATES,
-    Match,
-    contact_record,
-)
+from renkei.contacts.dedup.matching import STRONG_CANDIDATES, WEAK_CANDIDATES, contact_record
 from renkei.contacts.models import Contact
 from renkei.contacts.normalize import (
     clean_email,
@@ -74,6 +69,15 @@ class Incoming:
         )
 
 
+@dataclass
+class Found:
+    """The decision for one record and the contact it concerns (None when separate)."""
+
+    decision: Decision
+    contact: Contact | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
 def _chunks(values: set[str]) -> list[list[str]]:
     ordered = sorted(v for v in values if v)
     return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
@@ -95,13 +99,13 @@ class BatchContactMatcher:
         kanas = {k[3] for k in self.keys}
         base = Contact.objects.select_related("account").order_by("id")
         seen: set[int] = set()
-        for field, values in (("email", emails), ("phone", phones)):
+        for column, values in (("email", emails), ("phone", phones)):
             for chunk in _chunks(values):
-                for contact in base.filter(Q(**{f"{field}__in": chunk})):
+                for contact in base.filter(Q(**{f"{column}__in": chunk})):
                     self._index(contact, seen, emails, phones, names, kanas)
-        for field, values in (("name_key", names), ("kana_key", kanas)):
+        for column, values in (("name_key", names), ("kana_key", kanas)):
             for chunk in _chunks(values):
-                for contact in base.filter(Q(**{f"{field}__in": chunk})):
+                for contact in base.filter(Q(**{f"{column}__in": chunk})):
                     self._index(contact, seen, emails, phones, names, kanas)
         for index in (self.by_email, self.by_phone, self.by_name, self.by_kana):
             for contacts in index.values():
@@ -139,7 +143,7 @@ class BatchContactMatcher:
         merged = {c.pk: c for group in groups for c in group}
         return [merged[pk] for pk in sorted(merged)[:limit]]
 
-    def match(self, index: int, incoming: Incoming) -> Match[Contact]:
+    def match(self, index: int, incoming: Incoming) -> Found:
         """The decision for the `index`-th record of the batch (see find_contact_match)."""
         address, phone, name_key, kana_key = self.keys[index]
         found: dict[int, Contact] = {}
@@ -158,14 +162,14 @@ class BatchContactMatcher:
             )
             for contact in weak:
                 found.setdefault(contact.pk, contact)
-        best: Match[Contact] = Match(Decision.SEPARATE)
+        best = Found(Decision.SEPARATE)
         if not found:
             return best
         record = incoming.record()
         for contact in found.values():
             verdict = compare_people(record, self._record(contact))
             if _RANK[verdict.decision] > _RANK[best.decision]:
-                best = Match(verdict.decision, contact, verdict.reasons)
+                best = Found(verdict.decision, contact, list(verdict.reasons))
                 if verdict.decision == Decision.MERGE:
                     break
         return best
