@@ -225,6 +225,8 @@ def test_one_to_one_extras_are_combined_with_the_survivors_keys_winning(manager)
     ContactAttributes.objects.create(contact=survivor, data={"budget": "100", "size": "S"})
     ContactAttributes.objects.create(contact=duplicate, data={"budget": "999", "region": "関西"})
     merge_contacts(survivor, duplicate, actor=manager)
+    entry = audit.history(survivor).get(action=AuditAction.MERGE)
+    assert entry.changes["combined"][0]["row"]["data"] == {"budget": "999", "region": "関西"}
     assert ContactAttributes.objects.get(contact=survivor).data == {
         "budget": "100",
         "size": "S",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,12 +200,12 @@ def _move_related(survivor: models.Model, duplicate: models.Model) -> dict[str, 
     """Point every row that references the duplicate at the survivor.
 
     A one-to-one row the survivor already has keeps its values and takes the duplicate's
-    where it has none (dicts are combined, the survivor's keys winning). A row that cannot
-    move because the survivor already has an equal one (a unique constraint) is left to be
-    deleted with the duplicate and its values are returned for the audit log.
+    where it has none (dicts are combined, the survivor's keys winning); the duplicate's row
+    is deleted with it and its values are returned for the audit log. A unique constraint
+    that a move would break aborts the whole merge (the transaction rolls back).
     """
     moved: dict[str, int] = {}
-    dropped: list[dict[str, Any]] = []
+    combined: list[dict[str, Any]] = []
     for relation in type(survivor)._meta.related_objects:
         model = relation.related_model
         if model is DuplicateCandidate:
@@ -240,23 +240,10 @@ def _move_related(survivor: models.Model, duplicate: models.Model) -> dict[str, 
                     updates[f.attname] = b
             if updates:
                 model._base_manager.filter(pk=mine.pk).update(**updates)
-            dropped.append({"model": label, "row": _plain_row(theirs), "combined": True})
+            combined.append({"model": label, "row": _plain_row(theirs)})
             continue
-        try:
-            with transaction.atomic():
-                moved[label] = rows.update(**{field_name: survivor})
-        except IntegrityError:
-            count = 0
-            for row in list(rows):
-                try:
-                    with transaction.atomic():
-                        count += model._base_manager.filter(pk=row.pk).update(
-                            **{field_name: survivor}
-                        )
-                except IntegrityError:
-                    dropped.append({"model": label, "row": _plain_row(row), "combined": False})
-            moved[label] = count
-    return {"moved": {k: v for k, v in moved.items() if v}, "dropped": dropped}
+        moved[label] = rows.update(**{field_name: survivor})
+    return {"moved": {k: v for k, v in moved.items() if v}, "combined": combined}
 
 
 def _lock_pair[T: (Contact, Account)](model: type[T], survivor: T, duplicate: T) -> tuple[T, T]:
