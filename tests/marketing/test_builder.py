@@ -154,3 +154,23 @@ def test_the_tracking_settings_page_saves_and_shows_the_snippet(client, marketer
     assert config.consent_required is True
     assert config.honour_do_not_track is False
     assert config.origins == [SITE]
+
+
+def test_the_form_list_and_form_page_take_a_fixed_number_of_queries(
+    client, marketer, django_assert_max_num_queries
+):
+    from tests.factories import make_contact
+
+    form = make_form()
+    for n in range(3):
+        make_form(name=f"フォーム{n}", slug=f"form-{n}", actor=marketer)
+    for n in range(30):
+        FormSubmission.objects.create(
+            form=form, data={}, meta={}, status=SubmissionStatus.PROCESSED,
+            contact=make_contact(email=f"p{n}@example.co.jp"), created_at=form.created_at,
+        )  # fmt: skip
+    client.force_login(marketer)
+    with django_assert_max_num_queries(12):
+        assert client.get("/marketing/forms/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/marketing/forms/{form.pk}/").status_code == 200

@@ -364,3 +364,16 @@ def test_a_probable_match_creates_a_new_contact_and_flags_the_pair_for_review(cl
     assert new.account == account
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.contact_a_id, candidate.contact_b_id} == {known.pk, new.pk}
+
+
+def test_a_plain_post_from_the_framed_page_may_be_framed_again(client, lead_form):
+    response = client.post(
+        "/f/shiryo/submit?embed=1&lang=ja",
+        data={**GOOD, "email": "bad"},
+        headers={"Origin": "http://testserver"},
+    )
+    assert response.status_code == 400
+    assert "X-Frame-Options" not in response
+    assert response["Content-Security-Policy"] == f"frame-ancestors 'self' {SITE}"
+    page = response.content.decode()
+    assert 'action="/f/shiryo/submit?embed=1&amp;lang=ja"' in page
