@@ -25,6 +25,8 @@ def test_the_tracking_collect_benchmark_runs(tmp_path):
             "5",
             "--visitors",
             "2",
+            "--submissions",
+            "4",
             "--json",
             str(out),
         ],
@@ -38,3 +40,5 @@ def test_the_tracking_collect_benchmark_runs(tmp_path):
     result = json.loads(out.read_text())["result"]
     assert result["events"] == 20
     assert result["per_second"] > 0
+    assert result["forms"]["submissions"] == 4
+    assert result["forms"]["contacts"] == 2
