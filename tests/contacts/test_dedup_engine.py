@@ -524,6 +524,12 @@ MORE_PERSON_CASES = [
         R,
     ),
     (
+        "readings-only",
+        {"kana": "ヤマダ タロウ", "company": "ABC株式会社"},
+        {"kana": "やまだ たろう", "company": "ABC株式会社"},
+        R,
+    ),
+    (
         "kanji-name-in-western-order",
         {"company": "ABC株式会社", "name": "太郎 山田"},
         {"company": "ABC株式会社", "name": "山田 太郎"},
@@ -542,6 +548,18 @@ MORE_COMPANY_CASES = [
         {"company": "株式会社ABC", "corporate_number": "T1180301018771"},
         {"company": "ABC Inc.", "corporate_number": "1180301018771"},
         M,
+    ),
+    (
+        "shared-site-builder-is-no-domain",
+        {"company": "株式会社ミライ", "website": "https://mirai.wixsite.com/home"},
+        {"company": "株式会社ミライ", "website": "https://mirai-tech.jp"},
+        M,
+    ),
+    (
+        "shared-blog-host-says-nothing",
+        {"company": "株式会社ミライ", "website": "https://ameblo.jp/mirai"},
+        {"company": "未来商事株式会社", "website": "https://ameblo.jp/mirai-shoji"},
+        S,
     ),
     ("old-form-kaisha", {"company": "株式會社山田商事"}, {"company": "株式会社山田商事"}, M),
     ("yugen-circled", {"company": "㈲山田工務店"}, {"company": "有限会社山田工務店"}, M),

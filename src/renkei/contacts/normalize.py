@@ -454,13 +454,31 @@ def is_free_mail(domain: str) -> bool:
     return domain in FREE_MAIL_DOMAINS or registrable_domain(domain) in FREE_MAIL_DOMAINS
 
 
+# Sites many companies share (page builders, blogs, social networks): their domain says
+# nothing about which company a page belongs to.
+SHARED_SITE_DOMAINS = frozenset(
+    {
+        "google.com", "wixsite.com", "wix.com", "jimdofree.com", "jimdo.com", "jimdosite.com",
+        "fc2.com", "ameblo.jp", "amebaownd.com", "note.com", "note.jp", "facebook.com",
+        "instagram.com", "twitter.com", "x.com", "linkedin.com", "youtube.com", "line.me",
+        "lin.ee", "github.io", "wordpress.com", "blogspot.com", "hatenablog.com",
+        "hatenablog.jp", "hatena.ne.jp", "peraichi.com", "studio.site", "thebase.in",
+        "base.shop", "stores.jp", "goope.jp", "crayonsite.net", "square.site", "lit.link",
+        "linktr.ee", "notion.site", "canva.site", "livedoor.jp", "seesaa.net", "exblog.jp",
+    }
+)  # fmt: skip
+
+
 def company_domain(*, website: str = "", email: str = "") -> str:
-    """The registrable domain of a company's website, else of a non-free-mail address."""
+    """The registrable domain of a company's website, else of a non-free-mail address.
+
+    Shared sites (wixsite.com, ameblo.jp, facebook.com …) and free mail give nothing.
+    """
     if website:
         host = domain_from_website(website)
         if host:
             domain = registrable_domain(host)
-            if domain and not is_free_mail(domain):
+            if domain and not is_free_mail(domain) and domain not in SHARED_SITE_DOMAINS:
                 return domain
     if email:
         _, domain = email_parts(email)
@@ -522,7 +540,7 @@ def account_domain_key(website: str, domain: str = "") -> str:
     found = company_domain(website=website)
     if not found and domain:
         found = registrable_domain(domain)
-        found = "" if is_free_mail(found) else found
+        found = "" if is_free_mail(found) or found in SHARED_SITE_DOMAINS else found
     return found
 
 

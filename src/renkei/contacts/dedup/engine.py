@@ -284,6 +284,11 @@ _MIN_FULL_NAME = 3  # characters of a name key without spaces that make a full n
 def _name_relation(a: Record, b: Record) -> NameRelation:
     key_a, key_b = person_name_key(a.name), person_name_key(b.name)
     if not key_a or not key_b:
+        # Only a reading on one side (a list with フリガナ but no kanji): compare readings.
+        read_a = reading_key(a.kana) if a.kana else ""
+        read_b = reading_key(b.kana) if b.kana else ""
+        if read_a and read_a == read_b:
+            return "same_reading"
         return "unknown"
     if key_a == key_b:
         if " " in key_a or len(key_a) >= _MIN_FULL_NAME or (" " in a.name and " " in b.name):
