@@ -377,3 +377,16 @@ def test_a_plain_post_from_the_framed_page_may_be_framed_again(client, lead_form
     assert response["Content-Security-Policy"] == f"frame-ancestors 'self' {SITE}"
     page = response.content.decode()
     assert 'action="/f/shiryo/submit?embed=1&amp;lang=ja"' in page
+
+
+def test_merging_two_contacts_keeps_touches_submissions_and_consent(client, lead_form, manager):
+    from renkei.contacts.dedup.services import merge_contacts
+
+    submit(client, data={**GOOD, "rk_vid": "a" * 32})
+    other = {"family_name": "鈴木", "given_name": "二郎", "phone": "06-9876-5432"}
+    submit(client, data={**GOOD, **other, "email": "second@sample.co.jp", "rk_vid": "b" * 32})
+    first, second = Contact.objects.order_by("id")
+    merge_contacts(first, second, actor=manager)
+    assert Touch.objects.filter(contact=first).count() == 2
+    assert FormSubmission.objects.filter(contact=first).count() == 2
+    assert ConsentRecord.objects.filter(contact=first).count() == 2

@@ -33,6 +33,7 @@ class VisitorAdmin(admin.ModelAdmin):
 @admin.register(Touch)
 class TouchAdmin(admin.ModelAdmin):
     list_display = ["at", "type", "name", "contact", "visitor_uid", "url", "utm_campaign"]
+    list_select_related = ["contact"]
     list_filter = ["type"]
     search_fields = ["visitor_uid", "url", "utm_campaign"]
     raw_id_fields = ["contact"]
@@ -56,6 +57,7 @@ class FormAdmin(admin.ModelAdmin):
 @admin.register(FormSubmission)
 class FormSubmissionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "form", "status", "attempts", "contact", "short_error"]
+    list_select_related = ["form", "contact"]
     list_filter = ["status", "form"]
     raw_id_fields = ["contact"]
     readonly_fields = [
@@ -82,5 +84,6 @@ class FormSubmissionAdmin(admin.ModelAdmin):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(admin.ModelAdmin):
     list_display = ["at", "contact", "form", "consent_text", "given", "ip"]
+    list_select_related = ["contact", "form", "consent_text"]
     list_filter = ["given"]
     raw_id_fields = ["contact", "submission"]
