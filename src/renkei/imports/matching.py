@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from renkei.contacts.dedup.engine import Decision, Record, compare_people
-from renkei.contacts.dedup.matching import STRONG_CANDIDATES, WEAK_CANDIDATES, contact_record
+from renkei.contacts.dedup.matching import STRONG_CANDIDATES, WEAK_CANDIDATES
 from renkei.contacts.models import Contact
 from renkei.contacts.normalize import (
     clean_email,
@@ -71,11 +71,50 @@ class Incoming:
 
 @dataclass
 class Found:
-    """The decision for one record and the contact it concerns (None when separate)."""
+    """The decision for one record and the id of the contact it concerns (None when
+    separate)."""
 
     decision: Decision
-    contact: Contact | None = None
+    contact_id: int | None = None
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    email: str
+    phone: str
+    name_key: str
+    kana_key: str
+    record: Record
+
+
+_COLUMNS = (
+    "id", "family_name", "given_name", "family_name_kana", "given_name_kana", "email", "phone",
+    "name_key", "kana_key", "account__name", "account__corporate_number", "account__website",
+    "account__domain",
+)  # fmt: skip
+
+
+def _candidate(row: tuple) -> _Candidate:
+    pk, family, given, f_kana, g_kana, email, phone, name_key, kana_key = row[:9]
+    company, number, website, domain = row[9:]
+    return _Candidate(
+        pk,
+        email,
+        phone,
+        name_key,
+        kana_key,
+        Record(
+            company=company or "",
+            name=f"{family} {given}".strip(),
+            kana=f"{f_kana} {g_kana}".strip(),
+            email=email,
+            phone=phone,
+            corporate_number=number or "",
+            website=website or domain or "",
+        ),
+    )
 
 
 def _chunks(values: set[str]) -> list[list[str]]:
@@ -88,65 +127,46 @@ class BatchContactMatcher:
 
     def __init__(self, records: list[Incoming]) -> None:
         self.keys = [r.keys() for r in records]
-        self.by_email: dict[str, list[Contact]] = defaultdict(list)
-        self.by_phone: dict[str, list[Contact]] = defaultdict(list)
-        self.by_name: dict[str, list[Contact]] = defaultdict(list)
-        self.by_kana: dict[str, list[Contact]] = defaultdict(list)
-        self._records: dict[int, Record] = {}
+        self.by_email: dict[str, list[_Candidate]] = defaultdict(list)
+        self.by_phone: dict[str, list[_Candidate]] = defaultdict(list)
+        self.by_name: dict[str, list[_Candidate]] = defaultdict(list)
+        self.by_kana: dict[str, list[_Candidate]] = defaultdict(list)
         emails = {k[0] for k in self.keys}
         phones = {k[1] for k in self.keys}
         names = {k[2] for k in self.keys}
         kanas = {k[3] for k in self.keys}
-        base = Contact.objects.select_related("account").order_by("id")
         seen: set[int] = set()
-        for column, values in (("email", emails), ("phone", phones)):
+        for column, values in (
+            ("email", emails), ("phone", phones), ("name_key", names), ("kana_key", kanas)
+        ):  # fmt: skip
             for chunk in _chunks(values):
-                for contact in base.filter(Q(**{f"{column}__in": chunk})):
-                    self._index(contact, seen, emails, phones, names, kanas)
-        for column, values in (("name_key", names), ("kana_key", kanas)):
-            for chunk in _chunks(values):
-                for contact in base.filter(Q(**{f"{column}__in": chunk})):
-                    self._index(contact, seen, emails, phones, names, kanas)
+                rows = Contact.objects.filter(Q(**{f"{column}__in": chunk})).values_list(*_COLUMNS)
+                for row in rows:
+                    if row[0] in seen:
+                        continue
+                    seen.add(row[0])
+                    candidate = _candidate(row)
+                    if candidate.email and candidate.email in emails:
+                        self.by_email[candidate.email].append(candidate)
+                    if candidate.phone and candidate.phone in phones:
+                        self.by_phone[candidate.phone].append(candidate)
+                    if candidate.name_key and candidate.name_key in names:
+                        self.by_name[candidate.name_key].append(candidate)
+                    if candidate.kana_key and candidate.kana_key in kanas:
+                        self.by_kana[candidate.kana_key].append(candidate)
         for index in (self.by_email, self.by_phone, self.by_name, self.by_kana):
-            for contacts in index.values():
-                contacts.sort(key=lambda c: c.pk)
-
-    def _index(
-        self,
-        contact: Contact,
-        seen: set[int],
-        emails: set[str],
-        phones: set[str],
-        names: set[str],
-        kanas: set[str],
-    ) -> None:
-        if contact.pk in seen:
-            return
-        seen.add(contact.pk)
-        if contact.email and contact.email in emails:
-            self.by_email[contact.email].append(contact)
-        if contact.phone and contact.phone in phones:
-            self.by_phone[contact.phone].append(contact)
-        if contact.name_key and contact.name_key in names:
-            self.by_name[contact.name_key].append(contact)
-        if contact.kana_key and contact.kana_key in kanas:
-            self.by_kana[contact.kana_key].append(contact)
-
-    def _record(self, contact: Contact) -> Record:
-        record = self._records.get(contact.pk)
-        if record is None:
-            record = self._records[contact.pk] = contact_record(contact)
-        return record
+            for candidates in index.values():
+                candidates.sort(key=lambda c: c.pk)
 
     @staticmethod
-    def _oldest(*groups: list[Contact], limit: int) -> list[Contact]:
+    def _oldest(*groups: list[_Candidate], limit: int) -> list[_Candidate]:
         merged = {c.pk: c for group in groups for c in group}
         return [merged[pk] for pk in sorted(merged)[:limit]]
 
     def match(self, index: int, incoming: Incoming) -> Found:
         """The decision for the `index`-th record of the batch (see find_contact_match)."""
         address, phone, name_key, kana_key = self.keys[index]
-        found: dict[int, Contact] = {}
+        found: dict[int, _Candidate] = {}
         if address or phone:
             strong = self._oldest(
                 self.by_email.get(address, []) if address else [],
@@ -160,16 +180,16 @@ class BatchContactMatcher:
                 self.by_kana.get(kana_key, []) if kana_key else [],
                 limit=WEAK_CANDIDATES,
             )
-            for contact in weak:
-                found.setdefault(contact.pk, contact)
+            for candidate in weak:
+                found.setdefault(candidate.pk, candidate)
         best = Found(Decision.SEPARATE)
         if not found:
             return best
         record = incoming.record()
-        for contact in found.values():
-            verdict = compare_people(record, self._record(contact))
+        for candidate in found.values():
+            verdict = compare_people(record, candidate.record)
             if _RANK[verdict.decision] > _RANK[best.decision]:
-                best = Found(verdict.decision, contact, list(verdict.reasons))
+                best = Found(verdict.decision, candidate.pk, list(verdict.reasons))
                 if verdict.decision == Decision.MERGE:
                     break
         return best

@@ -97,7 +97,7 @@ class PreparedRow:
     extra_external_ids: list[str] = field(default_factory=list)
     saved_id: int | None = None
     # A probable duplicate the dedup engine found: flagged once the contact is saved.
-    review_of: Contact | None = None
+    review_of: int | None = None
     review_reasons: tuple[str, ...] = ()
     match_index: int = -1
 
@@ -126,7 +126,7 @@ class Match:
     contact_id: int | None = None
     pending: PreparedRow | None = None
     reasons: tuple[str, ...] = ()
-    similar: Contact | None = None
+    similar: int | None = None
 
 
 @dataclass
@@ -366,10 +366,10 @@ class _Importer:
             return Match("new")
         assert self.matcher is not None
         found = self.matcher.match(row.match_index, row.incoming())
-        if found.decision == Decision.MERGE and found.contact is not None:
-            return Match("merge", contact_id=found.contact.pk, reasons=tuple(found.reasons))
-        if found.decision == Decision.REVIEW and found.contact is not None:
-            return Match("review", similar=found.contact, reasons=tuple(found.reasons))
+        if found.decision == Decision.MERGE and found.contact_id is not None:
+            return Match("merge", contact_id=found.contact_id, reasons=tuple(found.reasons))
+        if found.decision == Decision.REVIEW and found.contact_id is not None:
+            return Match("review", similar=found.contact_id, reasons=tuple(found.reasons))
         return Match("new")
 
     @staticmethod
@@ -409,10 +409,10 @@ class _Importer:
                     website=company.get("website", ""),
                     name_kana=company.get("name_kana", ""),
                 )
-                if found.decision == Decision.MERGE and found.account is not None:
-                    self.accounts[key] = found.account.pk
+                if found.decision == Decision.MERGE and found.record_id is not None:
+                    self.accounts[key] = found.record_id
                     continue
-                if found.decision == Decision.REVIEW:
+                if found.decision == Decision.REVIEW and not self.dry_run:
                     similar, reasons = found.account, list(found.reasons)
             if self.dry_run:
                 self.accounts[key] = None
@@ -554,7 +554,8 @@ class _Importer:
         ContactAttributes.objects.bulk_create(attributes, batch_size=500)
         for row in rows:
             if row.review_of is not None:
-                flag_duplicate(row.contact, row.review_of, reasons=list(row.review_reasons))
+                similar = Contact.objects.get(pk=row.review_of)
+                flag_duplicate(row.contact, similar, reasons=list(row.review_reasons))
 
     def _update(self, updates: list[tuple[PreparedRow, Match, RowResult]]) -> None:
         if not updates:
