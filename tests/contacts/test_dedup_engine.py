@@ -524,6 +524,12 @@ MORE_PERSON_CASES = [
         R,
     ),
     (
+        "name-vs-domain-is-no-comparison",
+        {"company": "ABC株式会社", "name": "斉藤 美咲", "kana": "サイトウ ミサキ"},
+        {"email": "misaki@abc.co.jp", "name": "斎藤 美咲", "kana": "サイトウ ミサキ"},
+        R,
+    ),
+    (
         "readings-only",
         {"kana": "ヤマダ タロウ", "company": "ABC株式会社"},
         {"kana": "やまだ たろう", "company": "ABC株式会社"},

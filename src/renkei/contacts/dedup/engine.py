@@ -394,7 +394,11 @@ def _company_relation(a: Record, b: Record) -> tuple[str, list[str]]:
             return "same", verdict.reasons
         if verdict.decision == Decision.REVIEW:
             return "similar", verdict.reasons
-    return "different", []
+        return "different", verdict.reasons
+    if site_a and site_b:
+        return "different", [Reason.DIFFERENT_DOMAINS]
+    # One side gives a company name, the other only a domain: nothing to compare.
+    return "unknown", []
 
 
 def compare_people(a: Record, b: Record) -> Verdict:
