@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -112,7 +113,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f'<script src="{embed_js}"></script>'
         ),
         "iframe": (
-            f'<iframe src="{hosted}?embed=1" title="{form.name}" '
+            f'<iframe src="{hosted}?embed=1" title="{escape(form.name)}" '
             'style="width:100%;min-height:640px;border:0" loading="lazy"></iframe>'
         ),
         "hosted": hosted,
