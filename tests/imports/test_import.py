@@ -383,3 +383,17 @@ def test_exact_mode_matches_by_email_only(tmp_path):
     job = import_file(path, mapping="exhibition", matching="exact")
     assert [o for o, _ in outcomes(job).values()] == [RowOutcome.CREATED, RowOutcome.MERGED]
     assert job.rows.get(number=2).contact_id == existing.pk
+
+
+def test_start_import_runs_the_job_in_the_worker_after_commit(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    path = write_csv(tmp_path / "a.csv", EXHIBITION_HEADER, exhibition_rows())
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_import(path)
+        assert job.status == ImportStatus.PENDING
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.processed == 3
+    assert Contact.objects.count() == 3
