@@ -84,3 +84,29 @@ def test_edits_reach_the_search_index_at_once(people, marketer):
 def test_long_and_short_words_combine(people):
     assert _found("山 acme") == {"山田"}
     assert _found("ichiro@beta") == {"鈴木"}
+
+
+def test_search_indexes_survive_a_table_rebuild(people, django_db_blocker):
+    """SQLite drops triggers when a migration rebuilds the contacts table; after migrate
+    they are back and the index holds every contact again."""
+    from django.db import connection
+
+    from renkei.contacts.sqlite_search import ensure_search_indexes
+
+    if connection.vendor != "sqlite":
+        assert ensure_search_indexes() == []
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER contact_fts_insert")
+    assert ensure_search_indexes() == ["contact_fts"]
+    make_contact(family_name="渡邉", email="w@example.jp")
+    assert _found("渡邉") == {"渡邉"}
+    assert _found("acme.co") == {"山田"}
+    assert ensure_search_indexes() == []
+
+
+def test_two_character_japanese_words_use_the_bigram_index(people):
+    assert _found("田太") == {"山田"}  # across family and given name
+    assert _found("スズ") == {"鈴木"}
+    assert _found("すず") == {"鈴木"}
+    assert _found("木村") == set()

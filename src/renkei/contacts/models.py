@@ -27,6 +27,7 @@ from renkei.contacts.normalize import (
     normalize_email,
     person_name_key,
     reading_key,
+    search_bigrams,
     search_key,
 )
 from renkei.contacts.querysets import AccountQuerySet, ContactQuerySet
@@ -179,6 +180,7 @@ class Contact(models.Model):
         default=ConsentStatus.UNKNOWN,
     )
     search_text = models.TextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
     # Duplicate-matching keys (renkei.contacts.dedup): the full name and its reading.
     name_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     kana_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
@@ -231,6 +233,7 @@ class Contact(models.Model):
             self.account.name if self.account_id and self.account else "",
             self.phone,
         )
+        self.search_grams = search_bigrams(self.search_text)
 
 
 class DuplicateCandidate(models.Model):

@@ -552,3 +552,19 @@ def corporate_number_key(value: str) -> str:
     """
     text = re.sub(r"[\s\-‐－]", "", nfkc(value)).upper().removeprefix("T")
     return text if len(text) == 13 and text.isdigit() else ""
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+
+
+def search_bigrams(text: str) -> str:
+    """Every two-character piece of the Japanese runs in a search text, space-separated.
+
+    Japanese surnames are mostly two characters (高橋, 佐藤), too short for a trigram
+    index; SQLite indexes these pieces as words so such a search is a lookup, not a scan.
+    """
+    grams: dict[str, None] = {}
+    for run in _NON_ASCII_RUN.findall(text):
+        for i in range(len(run) - 1):
+            grams[run[i : i + 2]] = None
+    return " ".join(grams)

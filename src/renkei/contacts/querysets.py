@@ -64,17 +64,25 @@ class ContactQuerySet(models.QuerySet):
         """Match every word of `query` against name, kana reading, email and company.
 
         On SQLite a word of three or more characters is looked up in the FTS5 trigram
-        index (migration 0008) instead of scanning every contact; PostgreSQL's trigram
-        index serves the plain `contains` filter."""
+        index (migration 0008), and two Japanese characters in the bigram index (0010),
+        instead of scanning every contact; PostgreSQL's trigram index serves the plain
+        `contains` filter."""
         qs = self
         sqlite = connections[self.db].vendor == "sqlite"
         for word in search_key(query).split():
             if sqlite and len(word) >= 3 and not _GLOB_SPECIAL.search(word):
                 # Words with GLOB wildcards take the plain scan below.
-                pattern = f"*{word}*"
                 qs = qs.filter(
                     pk__in=RawSQL(
-                        "SELECT rowid FROM contact_fts WHERE search_text GLOB %s", [pattern]
+                        "SELECT rowid FROM contact_fts WHERE search_text GLOB %s", [f"*{word}*"]
+                    )
+                )
+            elif sqlite and len(word) == 2 and not word.isascii() and '"' not in word:
+                # Two Japanese characters: look the piece up in the bigram index (0010).
+                qs = qs.filter(
+                    pk__in=RawSQL(
+                        "SELECT rowid FROM contact_gram_fts WHERE contact_gram_fts MATCH %s",
+                        [f'"{word}"'],
                     )
                 )
             else:

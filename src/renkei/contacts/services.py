@@ -94,7 +94,9 @@ def update_account(account: Account, *, actor: User | None, **values: Any) -> Ac
     if "name" in changes:
         for contact in account.contacts.select_related("account"):
             contact.refresh_derived_fields()
-            Contact.objects.filter(pk=contact.pk).update(search_text=contact.search_text)
+            Contact.objects.filter(pk=contact.pk).update(
+                search_text=contact.search_text, search_grams=contact.search_grams
+            )
     return account
 
 

@@ -30,7 +30,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"id", "created_at", "updated_at", "search_text"}:
+        if field.name in {"id", "created_at", "updated_at", "search_text", "search_grams"}:
             continue
         result[field.name] = _plain(getattr(obj, field.attname))
     return result

@@ -395,7 +395,7 @@ def merge_accounts(
     contacts = list(Contact.objects.filter(pk__in=moved_contact_ids).select_related("account"))
     for contact in contacts:
         contact.refresh_derived_fields()
-    Contact.objects.bulk_update(contacts, ["search_text"], batch_size=500)
+    Contact.objects.bulk_update(contacts, ["search_text", "search_grams"], batch_size=500)
     _merge_log(
         survivor,
         before=before,
