@@ -567,6 +567,12 @@ MORE_COMPANY_CASES = [
         {"company": "未来商事株式会社", "website": "https://ameblo.jp/mirai-shoji"},
         S,
     ),
+    (
+        "bank-style-with-branch",
+        {"company": "ｶ)ﾔﾏﾀﾞｼｮｳｼﾞ ｵｵｻｶｼﾃﾝ"},
+        {"company": "株式会社山田商事", "kana": "カブシキガイシャヤマダショウジ"},
+        M,
+    ),
     ("old-form-kaisha", {"company": "株式會社山田商事"}, {"company": "株式会社山田商事"}, M),
     ("yugen-circled", {"company": "㈲山田工務店"}, {"company": "有限会社山田工務店"}, M),
     (

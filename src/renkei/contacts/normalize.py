@@ -263,7 +263,9 @@ _BANK_ALTERNATION = "|".join(sorted(_BANK_FORMS, key=len, reverse=True))
 _BANK_PREFIX = re.compile(rf"^({_BANK_ALTERNATION})\)\s*(?=[\u30a1-\u30fcA-Za-z0-9])")
 _BANK_SUFFIX = re.compile(rf"(?<=[\u30a1-\u30fcA-Za-z0-9])\s*\(({_BANK_ALTERNATION})(\).*)?$")
 _BRANCH_WORDS = (
-    "支店|支社|営業所|事業所|出張所|本社|本店|工場|研究所|支部|事業部|営業部|本部|オフィス"
+    "支店|支社|営業所|事業所|出張所|本社|本店|工場|研究所|支部|事業部|営業部|本部|オフィス|"
+    # as bank-transfer names spell them (ｵｵｻｶｼﾃﾝ)
+    "シテン|シシヤ|シシャ|エイギヨウシヨ|エイギョウショ|ホンシヤ|ホンシャ|ホンテン"
 )
 _TRAILING_BRANCH = re.compile(rf"\s+\S*({_BRANCH_WORDS})$")
 _BRANCH_TAIL = re.compile(rf"^\s*\S*({_BRANCH_WORDS})$")
