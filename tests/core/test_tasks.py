@@ -90,3 +90,17 @@ def test_periodic_jobs_are_scheduled_on_the_rq_backend_too(rq_redis):
         enqueued = scheduler.enqueue_due_jobs(timezone.now())
     assert enqueued
     assert rq_redis.llen("rq:queue:default") == len(enqueued)
+
+
+@pytest.mark.django_db
+def test_the_planner_statistics_are_refreshed_on_sqlite():
+    from django.db import connection
+
+    from renkei.core.tasks import optimize_database
+
+    result = optimize_database.call()
+    assert result == ("optimized" if connection.vendor == "sqlite" else "skipped")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1

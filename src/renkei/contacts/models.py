@@ -199,6 +199,11 @@ class Contact(models.Model):
             models.Index(fields=["owner", "-updated_at"], name="contact_owner_updated"),
             models.Index(fields=["source_channel", "-updated_at"], name="contact_source_updated"),
             models.Index(fields=["family_name_kana", "given_name_kana"], name="contact_kana"),
+            # A stage filter sorted by reading (アイウエオ順) walks this index in order.
+            models.Index(
+                fields=["lifecycle_stage", "family_name_kana", "given_name_kana", "id"],
+                name="contact_stage_kana",
+            ),
             # Covers the home page's counts by stage and status (and per owner).
             models.Index(
                 fields=["lifecycle_stage", "lead_status", "owner"],

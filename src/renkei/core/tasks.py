@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.tasks import task
 from django.utils import timezone
 
@@ -33,5 +34,18 @@ def prune_finished_task_results(days: int = 14) -> int:
     return deleted
 
 
+@task
+def optimize_database() -> str:
+    """Refresh the query planner's statistics. PostgreSQL's autovacuum does this by
+    itself; SQLite needs `PRAGMA optimize` now and then, or its planner picks poor
+    indexes as the data grows."""
+    if connection.vendor != "sqlite":
+        return "skipped"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA optimize=0x10002")
+    return "optimized"
+
+
+periodic("core.optimize_database", dt.timedelta(hours=6), optimize_database)
 periodic("core.clear_expired_sessions", dt.timedelta(hours=6), clear_expired_sessions)
 periodic("core.prune_finished_task_results", dt.timedelta(days=1), prune_finished_task_results)
