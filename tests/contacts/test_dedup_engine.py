@@ -536,6 +536,24 @@ MORE_PERSON_CASES = [
         R,
     ),
     (
+        "role-prefix-with-a-personal-part-is-personal",
+        {"name": "山田 太郎", "email": "sales.yamada@abc.co.jp"},
+        {"name": "Taro Yamada", "email": "Sales.Yamada@abc.co.jp"},
+        M,
+    ),
+    (
+        "numbered-role-mailbox",
+        {"name": "山田 太郎", "email": "info2@abc.co.jp"},
+        {"name": "佐藤 花子", "email": "info2@abc.co.jp"},
+        S,
+    ),
+    (
+        "role-mailbox-with-department-suffix",
+        {"name": "山田 太郎", "email": "eigyo-bu@abc.co.jp"},
+        {"name": "佐藤 花子", "email": "eigyo-bu@abc.co.jp"},
+        S,
+    ),
+    (
         "kanji-name-in-western-order",
         {"company": "ABC株式会社", "name": "太郎 山田"},
         {"company": "ABC株式会社", "name": "山田 太郎"},

@@ -447,9 +447,15 @@ def email_parts(value: str) -> tuple[str, str]:
 
 
 def is_role_mailbox(local: str) -> bool:
-    """info@, sales@, eigyo-bu@, support.jp@ … are shared mailboxes."""
-    head = re.split(r"[.+_-]", local, maxsplit=1)[0]
-    return local in ROLE_MAILBOXES or head in ROLE_MAILBOXES
+    """info@, sales@, eigyo-bu@, support.jp@, info2@ … are shared mailboxes;
+    sales.yamada@ is a person's."""
+    local = local.split("+", 1)[0]
+    if local in ROLE_MAILBOXES or local.rstrip("0123456789") in ROLE_MAILBOXES:
+        return True
+    head, *rest = re.split(r"[._-]", local)
+    return head in ROLE_MAILBOXES and all(
+        len(part) <= 3 or part.isdigit() or part in ROLE_MAILBOXES for part in rest
+    )
 
 
 def is_free_mail(domain: str) -> bool:
