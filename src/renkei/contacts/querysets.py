@@ -65,24 +65,35 @@ class ContactQuerySet(models.QuerySet):
 
         On SQLite a word of three or more characters is looked up in the FTS5 trigram
         index (migration 0008), and two Japanese characters in the bigram index (0010),
-        instead of scanning every contact; PostgreSQL's trigram index serves the plain
-        `contains` filter."""
+        instead of scanning every contact. On PostgreSQL the trigram index (0002) serves
+        the plain `contains` filter and two Japanese characters use the bigram GIN index
+        (0012)."""
         qs = self
-        sqlite = connections[self.db].vendor == "sqlite"
+        vendor = connections[self.db].vendor
         for word in search_key(query).split():
-            if sqlite and len(word) >= 3 and not _GLOB_SPECIAL.search(word):
+            two_japanese = len(word) == 2 and not word.isascii() and '"' not in word
+            if vendor == "sqlite" and len(word) >= 3 and not _GLOB_SPECIAL.search(word):
                 # Words with GLOB wildcards take the plain scan below.
                 qs = qs.filter(
                     pk__in=RawSQL(
                         "SELECT rowid FROM contact_fts WHERE search_text GLOB %s", [f"*{word}*"]
                     )
                 )
-            elif sqlite and len(word) == 2 and not word.isascii() and '"' not in word:
+            elif vendor == "sqlite" and two_japanese:
                 # Two Japanese characters: look the piece up in the bigram index (0010).
                 qs = qs.filter(
                     pk__in=RawSQL(
                         "SELECT rowid FROM contact_gram_fts WHERE contact_gram_fts MATCH %s",
                         [f'"{word}"'],
+                    )
+                )
+            elif vendor == "postgresql" and two_japanese:
+                # The GIN index of 0012; the trigram index serves longer words.
+                qs = qs.filter(
+                    pk__in=RawSQL(
+                        "SELECT id FROM contacts_contact "
+                        "WHERE string_to_array(search_grams, ' ') @> ARRAY[%s]::text[]",
+                        [word],
                     )
                 )
             else:
