@@ -20,6 +20,8 @@ from renkei.contacts.choices import (
     Prefecture,
     SourceChannel,
 )
+from renkei.contacts.dedup.choices import DuplicateKind, DuplicateStatus, MergeSide
+from renkei.contacts.dedup.engine import Kind, Record
 from renkei.contacts.models import Account, Contact, validate_corporate_number
 from renkei.contacts.normalize import clean_corporate_number, format_phone
 from renkei.contacts.querysets import AccountQuerySet, ContactQuerySet
@@ -318,3 +320,134 @@ class AccountForm(forms.Form):
 
     def service_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+
+# --- Duplicates ------------------------------------------------------------------------
+class DuplicateFilterForm(forms.Form):
+    """The filters of the duplicates queue; no status means the open pairs."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_with_blank(_("Contacts and accounts"), DuplicateKind.choices),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=DuplicateStatus.choices)
+
+    def apply(self, candidates: Any) -> Any:
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        candidates = candidates.filter(status=data.get("status") or DuplicateStatus.OPEN)
+        if data.get("kind"):
+            candidates = candidates.filter(kind=data["kind"])
+        return candidates
+
+    @property
+    def has_filters(self) -> bool:
+        if not self.is_bound:
+            return False
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("kind")) or data.get("status") not in ("", None, DuplicateStatus.OPEN)
+
+
+class DuplicateMergeForm(forms.Form):
+    """Which record of a pair survives and, for each field both fill in differently, whose
+    value it keeps ("a" or "b"). `conflicts` are the names of those fields."""
+
+    SIDES = ("a", "b")
+
+    survivor = forms.ChoiceField(
+        label=_("Keep this record"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        a_id: int,
+        b_id: int,
+        conflicts: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.ids = {"a": a_id, "b": b_id}
+        self.fields["survivor"].choices = [("a", _("Record A")), ("b", _("Record B"))]
+        self.fields["survivor"].initial = "a"
+        self.conflicts = [name for name, _label in conflicts]
+        for name, label in conflicts:
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=[("a", _("Record A")), ("b", _("Record B"))],
+                initial="a",
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+
+    def survivor_id(self) -> int:
+        return self.ids[self.cleaned_data["survivor"]]
+
+    def field_choices(self) -> dict[str, str]:
+        """The reviewer's choices as merge_* expects them: "survivor" or "duplicate"."""
+        survivor = self.cleaned_data["survivor"]
+        return {
+            name: (
+                MergeSide.SURVIVOR
+                if self.cleaned_data[f"keep_{name}"] == survivor
+                else MergeSide.DUPLICATE
+            )
+            for name in self.conflicts
+        }
+
+
+class DedupTestForm(forms.Form):
+    """Two records side by side for the steward's rule tester (nothing is saved)."""
+
+    RECORD_FIELDS = (
+        ("company", _("Company"), 200),
+        ("name", _("Name"), 200),
+        ("kana", _("Kana"), 200),
+        ("email", _("Email"), 254),
+        ("phone", _("Phone"), 40),
+        ("corporate_number", _("Corporate number (法人番号)"), 40),
+        ("website", _("Website"), 300),
+    )
+
+    kind = forms.ChoiceField(
+        label=_("Compare as"),
+        choices=Kind.choices,
+        initial=Kind.COMPANY,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for side in ("a", "b"):
+            for name, label, length in self.RECORD_FIELDS:
+                self.fields[f"{side}_{name}"] = forms.CharField(
+                    label=label, max_length=length, required=False
+                )
+
+    def side(self, side: str) -> list[forms.BoundField]:
+        return [self[f"{side}_{name}"] for name, _label, _length in self.RECORD_FIELDS]
+
+    @property
+    def side_a(self) -> list[forms.BoundField]:
+        return self.side("a")
+
+    @property
+    def side_b(self) -> list[forms.BoundField]:
+        return self.side("b")
+
+    def record(self, side: str) -> Record:
+        return Record(
+            **{
+                name: self.cleaned_data[f"{side}_{name}"].strip()
+                for name, _label, _length in self.RECORD_FIELDS
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for side in ("a", "b"):
+            values = [data.get(f"{side}_{field[0]}") or "" for field in self.RECORD_FIELDS]
+            if not any(value.strip() for value in values):
+                raise ValidationError(_("Fill in at least one field of each record."))
+        return data

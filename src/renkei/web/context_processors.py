@@ -14,6 +14,7 @@ NAVIGATION = [
     ("web:home", _("Home"), "home", ALL_ROLES),
     ("web:contacts", _("Contacts"), "users", ALL_ROLES),
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
+    ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,)),
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.web.views import accounts, contacts, home, i18n, profile, team
+from renkei.web.views import accounts, contacts, dedup, home, i18n, profile, team
 
 app_name = "web"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/choices/", contacts.account_choices, name="account_choices"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", accounts.account_edit, name="account_edit"),
+    path("duplicates/", dedup.duplicate_list, name="duplicates"),
+    path("duplicates/test/", dedup.duplicate_test, name="duplicate_test"),
+    path("duplicates/<int:pk>/", dedup.duplicate_detail, name="duplicate_detail"),
     path("team/", team.team, name="team"),
     path("profile/", profile.profile, name="profile"),
     path("profile/tokens/", profile.token_create, name="token_create"),
