@@ -147,3 +147,42 @@ def test_in_consent_mode_nothing_is_stored_or_sent_before_consent(
 
     page.evaluate("window.renkei.consent(false)")
     assert "rk_vid" not in {c["name"] for c in page.context.cookies(customer_site)}
+
+
+def test_do_not_track_browsers_are_left_alone(
+    page: Page, live_server, customer_site: str, settings
+):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+    config = TrackingSettings.load()
+    config.allowed_origins = customer_site
+    config.save()
+    page.add_init_script("Object.defineProperty(navigator, 'doNotTrack', {get: () => '1'})")
+    page.goto(f"{customer_site}/pricing.html")
+    page.wait_for_function("window.renkei && typeof window.renkei.track === 'function'")
+    page.evaluate("window.renkei.track('download', {file: 'catalog.pdf'}); window.renkei.flush()")
+    page.wait_for_timeout(1500)
+    assert not any(c["name"] == "rk_vid" for c in page.context.cookies(customer_site))
+    assert not Touch.objects.exists()
+
+
+def test_the_framed_form_is_submitted_with_a_plain_post(
+    page: Page, live_server, customer_site: str, settings, tmp_path: Path
+):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+    make_form(allowed_origins=customer_site)
+    renkei = live_server.url.replace("127.0.0.1", "localhost")
+    (tmp_path / "framed.html").write_text(
+        "<!doctype html><html lang='ja'><head><meta charset='utf-8'><title>資料</title></head>"
+        f"<body><iframe src='{renkei}/f/shiryo/?embed=1&lang=ja&utm_source=site' title='資料請求' "
+        "style='width:100%;height:900px'></iframe></body></html>",
+        encoding="utf-8",
+    )
+    page.goto(f"{customer_site}/framed.html")
+    frame = page.frame_locator("iframe[title='資料請求']")
+    frame.get_by_label("会社名").fill("株式会社フレーム")
+    frame.get_by_label("姓").fill("枠内")
+    frame.get_by_label("メールアドレス").fill("waku@frame.example.jp")
+    frame.get_by_role("button", name=re.compile("送信|Submit")).click()
+    expect(frame.get_by_text("資料請求ありがとうございました。")).to_be_visible()
+    contact = Contact.objects.get(email="waku@frame.example.jp")
+    assert contact.touches.get(type=TouchType.FORM_SUBMIT).utm_source == "site"
