@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -20,8 +21,8 @@ class ImportStatus(models.TextChoices):
 class RowOutcome(models.TextChoices):
     """What happened to one input row."""
 
-    CREATED = "created", _("Created")
-    UPDATED = "updated", _("Updated")
+    CREATED = "created", pgettext_lazy("import outcome", "Created")
+    UPDATED = "updated", pgettext_lazy("import outcome", "Updated")
     MERGED = "merged", _("Merged")
     REVIEW = "review", _("Created, possible duplicate")
     REJECTED = "rejected", _("Rejected")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DuplicateKind(models.TextChoices):
@@ -16,7 +17,7 @@ class DuplicateKind(models.TextChoices):
 class DuplicateStatus(models.TextChoices):
     """Where a duplicate candidate stands in the review queue."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("duplicate status", "Open")
     MERGED = "merged", _("Merged")
     DISMISSED = "dismissed", _("Not a duplicate")
 
