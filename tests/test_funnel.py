@@ -183,9 +183,9 @@ def test_a_batch_move_gives_the_same_result_as_single_moves(inside_rep):
     assert a["lifecycle_stage"] == b["lifecycle_stage"] == LifecycleStage.SAL
     assert a["lead_status"] == b["lead_status"] == LeadStatus.WORKING
     assert b["became_sal_at"] is not None
-    assert [
-        (e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=batched)
-    ] == [(e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=single)]
+    assert [(e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=batched)] == [
+        (e.from_status, e.to_status) for e in StatusChange.objects.filter(contact=single)
+    ]
 
 
 def test_a_batch_recycle_needs_a_reason_for_every_contact(inside_rep):
