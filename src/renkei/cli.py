@@ -204,6 +204,9 @@ def cmd_test(argv: list[str]) -> int:
         return 1
     os.environ.setdefault("HTTPS", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
+    # Live-server threads must not keep connections open, or PostgreSQL refuses to drop
+    # the test database at the end.
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import pytest
 
