@@ -1,3 +1,6 @@
 from renkei.cli import main
 
-main()
+# Guarded: a process started with multiprocessing's "spawn" (the import's reader) imports
+# this module again and must not run the command line.
+if __name__ == "__main__":
+    main()

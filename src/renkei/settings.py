@@ -148,6 +148,8 @@ TASKS = {
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# Large import files are read and prepared in a second process (renkei.imports.pipeline).
+IMPORT_PARALLEL = env_bool("IMPORT_PARALLEL", True)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -115,6 +115,13 @@ def normalize_phone(value: str, region: str = "JP") -> str:
 
     Raises InvalidPhoneNumber for anything that is not a valid number.
     """
+    return _normalize_phone(value, region)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_phone(value: str, region: str) -> str:
+    # Cached: parsing is the slow part of an import row, and a number is often
+    # normalized twice (when read, then when the contact is validated).
     raw = nfkc(value).strip()
     if not raw:
         return ""

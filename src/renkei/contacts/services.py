@@ -5,6 +5,7 @@ Lifecycle fields are not written here: renkei.funnel.services owns them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import InvalidPhoneNumber, normalize_phone
-from renkei.core import audit
+from renkei.core import audit, bulk
 from renkei.core.choices import AuditAction
 from renkei.core.models import User
 
@@ -46,9 +47,19 @@ def _clean_phone(contact: Contact) -> None:
         ) from None
 
 
-def _validate(obj: Account | Contact) -> None:
+def _validate(obj: Account | Contact, *, only: Iterable[str] | None = None) -> None:
+    """full_clean; with `only`, of those fields and the required ones (a new record's
+    other fields hold their defaults, which are valid)."""
+    exclude = ["search_text", "normalized_name", "created_at"]
+    if only is not None:
+        wanted = set(only)
+        exclude += [
+            f.name
+            for f in obj._meta.fields
+            if f.name not in wanted and (f.blank or f.null or f.has_default())
+        ]
     try:
-        obj.full_clean(exclude=["search_text", "normalized_name", "created_at"])
+        obj.full_clean(exclude=exclude)
     except ValidationError as exc:
         # A duplicate 法人番号 is a problem of that field, not of the whole record.
         errors = exc.update_error_dict({})
@@ -79,6 +90,23 @@ def create_account(*, actor: User | None, **values: Any) -> Account:
     return account
 
 
+def build_account(**values: Any) -> Account:
+    """A validated, unsaved account (for `create_accounts`)."""
+    account = Account()
+    _apply(account, ACCOUNT_FIELDS, values)
+    account.refresh_derived_fields()
+    _validate(account, only=values)
+    return account
+
+
+def create_accounts(accounts: list[Account], *, actor: User | None) -> list[Account]:
+    """Save many validated, unsaved accounts (from `build_account`) in bulk, with their
+    audit entries: an import's path to `create_account`. Call it inside a transaction."""
+    bulk.insert_objects(accounts)
+    audit.record_created(accounts, actor=actor)
+    return accounts
+
+
 @transaction.atomic
 def update_account(account: Account, *, actor: User | None, **values: Any) -> Account:
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -107,7 +135,7 @@ def build_contact(**values: Any) -> Contact:
     _apply(contact, CONTACT_FIELDS, values)
     _clean_phone(contact)
     contact.refresh_derived_fields()
-    _validate(contact)
+    _validate(contact, only=values)
     return contact
 
 

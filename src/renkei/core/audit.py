@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from renkei.core import bulk
 from renkei.core.choices import AuditAction
 from renkei.core.models import AuditLog, User
 
@@ -64,6 +66,28 @@ def record(
         object_repr=str(obj)[:200],
         changes=changes,
     )
+
+
+def record_created(objs: Sequence[models.Model], *, actor: User | None) -> None:
+    """Append a "create" entry for each of many new records of one model, in bulk (an
+    import's path; the same entries `record` writes one by one). Each entry is dated
+    with the record's `created_at` when it has one."""
+    if not objs:
+        return
+    now = timezone.now()
+    content_type_id = ContentType.objects.get_for_model(type(objs[0])).pk
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    label = actor.display_name if actor else "system"
+    bulk.insert_rows(
+        AuditLog,
+        ("at", "actor_id", "actor_label", "action", "content_type_id", "object_id",
+         "object_repr", "changes"),
+        [
+            (getattr(obj, "created_at", None) or now, actor_id, label, AuditAction.CREATE,
+             content_type_id, str(obj.pk), str(obj)[:200], diff({}, snapshot(obj)))
+            for obj in objs
+        ],
+    )  # fmt: skip
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditLog]:

@@ -44,6 +44,9 @@ class Incoming:
     company: str = ""
     corporate_number: str = ""
     website: str = ""
+    # (email, phone, name key, reading key) when the caller has them already (a contact
+    # built by `build_contact` holds them normalized), saving their computation.
+    known_keys: tuple[str, str, str, str] | None = field(default=None, compare=False)
 
     @property
     def full_name(self) -> str:
@@ -51,6 +54,8 @@ class Incoming:
 
     def keys(self) -> tuple[str, str, str, str]:
         """(email, phone, name key, reading key) as find_contact_match computes them."""
+        if self.known_keys is not None:
+            return self.known_keys
         address = (clean_email(self.email) or normalize_email(self.email)) if self.email else ""
         parsed = parse_phone(self.phone) if self.phone else None
         name_key = person_name_key(self.full_name) if self.full_name else ""

@@ -22,13 +22,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -49,13 +46,13 @@ from renkei.contacts.normalize import (
     normalize_email,
     normalize_phone,
 )
-from renkei.core import audit
-from renkei.core.choices import AuditAction
-from renkei.core.models import AuditLog, User
+from renkei.core import audit, bulk
+from renkei.core.models import User
 from renkei.funnel.choices import MoveKind
 from renkei.funnel.models import StageChange
 from renkei.funnel.services import Actor
 from renkei.funnel.transitions import STATUS_ON_ENTRY, entry_stages_reached
+from renkei.imports import pipeline
 from renkei.imports.choices import ImportKind, ImportStatus, MatchMode, RowOutcome
 from renkei.imports.exports import neutralise
 from renkei.imports.mappings import Mapping, MappingError, get_mapping, recognize
@@ -114,6 +111,7 @@ class PreparedRow:
             company=self.company.get("name", ""),
             corporate_number=self.company.get("corporate_number", ""),
             website=self.company.get("website", ""),
+            known_keys=(contact.email, contact.phone, contact.name_key, contact.kana_key),
         )
 
 
@@ -259,6 +257,22 @@ def prepare_row(row: SourceRow, mapping: Mapping, *, now: dt.datetime) -> Prepar
     )
 
 
+def prepare_batch(
+    batch: list[SourceRow], mapping: Mapping, *, now: dt.datetime
+) -> list[PreparedRow | RowResult]:
+    """`prepare_row` for each row of a batch; a rejected row becomes its RowResult. Needs
+    no database, so a second process may run it (renkei.imports.pipeline)."""
+    prepared: list[PreparedRow | RowResult] = []
+    for source_row in batch:
+        result = prepare_row(source_row, mapping, now=now)
+        if isinstance(result, str):
+            raw = _raw(source_row.values)
+            prepared.append(RowResult(source_row.number, RowOutcome.REJECTED, result, raw=raw))
+        else:
+            prepared.append(result)
+    return prepared
+
+
 def bulk_add_contacts(
     contacts: list[Contact], *, actor: Actor = IMPORT_ACTOR, at: dt.datetime
 ) -> list[Contact]:
@@ -266,50 +280,32 @@ def bulk_add_contacts(
 
     Keeps the invariants of `renkei.funnel.services.add_contact` for stage "lead": the
     lifecycle fields, an entry StageChange and an audit-log "create" entry per contact.
+    Written with `renkei.core.bulk` (COPY on PostgreSQL); call it inside a transaction.
     """
+    if not contacts:
+        return contacts
     stage = LifecycleStage.LEAD
+    reached_fields = [f"became_{reached}_at" for reached in entry_stages_reached(stage)]
     for contact in contacts:
         contact.lifecycle_stage = stage
         contact.lead_status = STATUS_ON_ENTRY[stage]
-        for reached in entry_stages_reached(stage):
-            setattr(contact, f"became_{reached}_at", at)
+        for name in reached_fields:
+            setattr(contact, name, at)
         contact.stage_changed_at = at
-    Contact.objects.bulk_create(contacts, batch_size=500)
-    StageChange.objects.bulk_create(
-        [
-            StageChange(
-                contact=contact,
-                from_stage="",
-                to_stage=stage,
-                kind=MoveKind.ENTER,
-                at=at,
-                actor_kind=actor.kind,
-                actor=actor.user,
-                actor_label=actor.label[:100],
-                reason="",
-            )
-            for contact in contacts
-        ],
-        batch_size=500,
-    )
-    content_type = ContentType.objects.get_for_model(Contact)
+    bulk.insert_objects(contacts)
     user = actor.user
-    AuditLog.objects.bulk_create(
+    actor_id = user.pk if user is not None and user.pk else None
+    bulk.insert_rows(
+        StageChange,
+        ("contact_id", "from_stage", "to_stage", "kind", "at", "actor_kind", "actor_id",
+         "actor_label", "reason"),
         [
-            AuditLog(
-                at=contact.created_at,
-                actor=user if user is not None and user.pk else None,
-                actor_label=user.display_name if user else "system",
-                action=AuditAction.CREATE,
-                content_type=content_type,
-                object_id=str(contact.pk),
-                object_repr=str(contact)[:200],
-                changes=audit.diff({}, audit.snapshot(contact)),
-            )
+            (contact.pk, "", stage, MoveKind.ENTER, at, actor.kind, actor_id,
+             actor.label[:100], "")
             for contact in contacts
         ],
-        batch_size=500,
-    )
+    )  # fmt: skip
+    audit.record_created(contacts, actor=user)
     return contacts
 
 
@@ -388,6 +384,9 @@ class _Importer:
 
     # --- accounts -----------------------------------------------------------------------
     def _resolve_accounts(self, rows: list[PreparedRow]) -> None:
+        """The account of each company named in the batch: an existing one (the same
+        normalized name already seen, or a dedup merge), else a new account, created in
+        bulk; a probable duplicate account is created and flagged for review."""
         wanted = {normalize_company_name(r.company["name"]): r.company for r in rows if r.company}
         missing = [key for key in wanted if key not in self.accounts]
         if missing and not self.dedup:
@@ -397,6 +396,12 @@ class _Importer:
                 .values_list("normalized_name", "id")
             ):
                 self.accounts.setdefault(key, account_id)
+        new: dict[str, Account] = {}
+        # New accounts of this batch by corporate number and match key, so that two
+        # spellings of one new company in a batch become one account, as they would if
+        # each were saved before the next was matched.
+        new_by_key: dict[str, Account] = {}
+        reviews: list[tuple[Account, Account, list[str]]] = []
         for key, company in wanted.items():
             if key in self.accounts:
                 continue
@@ -418,12 +423,30 @@ class _Importer:
                 self.accounts[key] = None
                 continue
             try:
-                account = contact_services.create_account(actor=None, **company)
+                account = contact_services.build_account(**company)
             except ValidationError:
-                account = contact_services.create_account(actor=None, name=company["name"])
+                account = contact_services.build_account(name=company["name"])
+            same = new_by_key.get(f"cn:{account.corporate_number}") or new_by_key.get(
+                f"mk:{account.match_key}"
+            )
+            if same is not None:
+                new[key] = same
+                continue
+            if account.corporate_number:
+                new_by_key[f"cn:{account.corporate_number}"] = account
+            if account.match_key:
+                new_by_key[f"mk:{account.match_key}"] = account
+            new[key] = account
             if similar is not None:
-                flag_duplicate(account, similar, reasons=reasons)
+                reviews.append((account, similar, reasons))
+        if not new:
+            return
+        distinct = list({id(a): a for a in new.values()}.values())
+        contact_services.create_accounts(distinct, actor=None)
+        for key, account in new.items():
             self.accounts[key] = account.pk
+        for account, similar, reasons in reviews:
+            flag_duplicate(account, similar, reasons=reasons)
 
     def _account_id(self, row: PreparedRow) -> int | None:
         if not row.company:
@@ -431,21 +454,8 @@ class _Importer:
         return self.accounts.get(normalize_company_name(row.company["name"]))
 
     # --- one batch ----------------------------------------------------------------------
-    def process(self, batch: list[SourceRow]) -> None:
-        prepared: list[PreparedRow | RowResult] = []
-        for source_row in batch:
-            result = prepare_row(source_row, self.mapping, now=self.now)
-            if isinstance(result, str):
-                prepared.append(
-                    RowResult(
-                        source_row.number,
-                        RowOutcome.REJECTED,
-                        result,
-                        raw=_raw(source_row.values),
-                    )
-                )
-            else:
-                prepared.append(result)
+    def process(self, prepared: list[PreparedRow | RowResult]) -> None:
+        """Match and write one batch prepared by `prepare_batch`, in one transaction."""
         valid = [p for p in prepared if isinstance(p, PreparedRow)]
         with transaction.atomic():
             if self.dedup:
@@ -459,19 +469,13 @@ class _Importer:
                 for result in results:
                     if result.pending is not None:
                         result.contact_id = result.pending.saved_id
-            ImportRow.objects.bulk_create(
+            bulk.insert_rows(
+                ImportRow,
+                ("job_id", "number", "outcome", "reason", "contact_id", "raw"),
                 [
-                    ImportRow(
-                        job=self.job,
-                        number=r.number,
-                        outcome=r.outcome,
-                        reason=r.reason,
-                        contact_id=r.contact_id,
-                        raw=r.raw,
-                    )
+                    (self.job.pk, r.number, r.outcome, r.reason, r.contact_id, r.raw)
                     for r in results
                 ],
-                batch_size=500,
             )
             for r in results:
                 self.counts[r.outcome] += 1
@@ -534,24 +538,31 @@ class _Importer:
                 contact.account = accounts[contact.account_id]
                 contact.refresh_derived_fields()
         bulk_add_contacts(contacts, at=self.now)
-        external_ids: list[ExternalId] = []
-        attributes: list[ContactAttributes] = []
+        external_ids: list[tuple[str, str, int, dt.datetime]] = []
+        attributes: list[tuple[int, dict[str, Any], dt.datetime]] = []
         for row in rows:
             row.saved_id = row.contact.pk
             for value in [row.external_id, *row.extra_external_ids]:
                 if value:
-                    external_ids.append(
-                        ExternalId(source=self.source, value=value, contact_id=row.contact.pk)
-                    )
+                    external_ids.append((self.source, value, row.contact.pk, self.now))
                     self.by_external[value] = row.contact.pk
             if row.contact.email:
                 self.by_email.setdefault(row.contact.email, row.contact.pk)
                 if self.by_email[row.contact.email] is row:
                     self.by_email[row.contact.email] = row.contact.pk
             if row.attributes:
-                attributes.append(ContactAttributes(contact_id=row.contact.pk, data=row.attributes))
-        ExternalId.objects.bulk_create(external_ids, batch_size=500, ignore_conflicts=True)
-        ContactAttributes.objects.bulk_create(attributes, batch_size=500)
+                attributes.append((row.contact.pk, row.attributes, self.now))
+        bulk.insert_rows(
+            ExternalId,
+            ("source", "value", "contact_id", "created_at"),
+            external_ids,
+            ignore_conflicts=True,
+        )
+        bulk.insert_rows(
+            ContactAttributes,
+            ("contact_id", "data", "updated_at"),
+            attributes,
+        )
         for row in rows:
             if row.review_of is not None:
                 similar = Contact.objects.get(pk=row.review_of)
@@ -566,6 +577,7 @@ class _Importer:
             a.contact_id: a for a in ContactAttributes.objects.filter(contact_id__in=ids)
         }
         new_external: list[ExternalId] = []
+        new_attributes: dict[int, dict[str, Any]] = {}
         for row, match, result in updates:
             contact = existing.get(match.contact_id)  # type: ignore[arg-type]
             if contact is None:
@@ -593,14 +605,23 @@ class _Importer:
             if row.attributes:
                 held = current_attributes.get(contact.pk)
                 if held is None:
-                    held = ContactAttributes.objects.create(
-                        contact_id=contact.pk, data=row.attributes
-                    )
-                    current_attributes[contact.pk] = held
+                    # Several rows of a batch may fill the same contact: gather them.
+                    data = new_attributes.setdefault(contact.pk, {})
+                    data.update(row.attributes)
                 elif {**held.data, **row.attributes} != held.data:
                     held.data = {**held.data, **row.attributes}
                     held.save(update_fields=["data", "updated_at"])
-        ExternalId.objects.bulk_create(new_external, batch_size=500, ignore_conflicts=True)
+        bulk.insert_rows(
+            ExternalId,
+            ("source", "value", "contact_id", "created_at"),
+            [(e.source, e.value, e.contact_id, self.now) for e in new_external],
+            ignore_conflicts=True,
+        )
+        bulk.insert_rows(
+            ContactAttributes,
+            ("contact_id", "data", "updated_at"),
+            [(pk, data, self.now) for pk, data in new_attributes.items()],
+        )
 
 
 def _changes(contact: Contact, row: PreparedRow, *, overwrite: bool) -> dict[str, Any]:
@@ -633,11 +654,6 @@ def _fold_into(target: PreparedRow, row: PreparedRow, *, overwrite: bool) -> Non
     if row.external_id and row.external_id != target.external_id:
         target.extra_external_ids.append(row.external_id)
     target.attributes = {**target.attributes, **row.attributes}
-
-
-def _batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    while batch := list(islice(rows, size)):
-        yield batch
 
 
 def create_job(
@@ -678,8 +694,11 @@ def create_job(
     )
 
 
-def run_job(job: ImportJob) -> ImportJob:
+def run_job(job: ImportJob, *, parallel: bool | None = None) -> ImportJob:
     """Read and import the job's file, batch by batch; the job's counts show progress.
+
+    A large file is read and prepared in a second process while this one writes
+    (renkei.imports.pipeline); `parallel` forces that on or off.
 
     A file that cannot be read marks the job failed (with the reason in `error`) and raises
     ImportFileError or MappingError; rows already committed stay committed.
@@ -713,7 +732,22 @@ def run_job(job: ImportJob) -> ImportJob:
                 headers=job.headers,
             )
             importer = _Importer(job, mapping)
-            for batch in _batches(table.rows(), BATCH_SIZE):
+            if pipeline.use_child(job.file_path, force=parallel):
+                prepared = pipeline.prepared_in_child(
+                    path=job.file_path,
+                    encoding=table.encoding,
+                    sheet=job.sheet,
+                    mapping=job.mapping,
+                    now=importer.now,
+                    batch_size=BATCH_SIZE,
+                )
+            else:
+                prepared = pipeline.prepared_here(
+                    table.rows(),
+                    lambda batch: prepare_batch(batch, mapping, now=importer.now),
+                    BATCH_SIZE,
+                )
+            for batch in prepared:
                 importer.process(batch)
     except (ImportFileError, MappingError) as exc:
         ImportJob.objects.filter(pk=job.pk).update(
