@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from renkei.contacts.models import Account, Contact
+from renkei.contacts.models import Account, Contact, DuplicateCandidate
 from renkei.core import audit
 from renkei.core.models import AuditLog
 from renkei.funnel import services as funnel
@@ -397,3 +397,30 @@ def test_start_import_runs_the_job_in_the_worker_after_commit(
     assert job.status == ImportStatus.DONE
     assert job.processed == 3
     assert Contact.objects.count() == 3
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000], ids=["separate batches", "one batch"])
+def test_rows_of_one_file_for_the_same_person_are_found_in_any_batch(
+    tmp_path, monkeypatch, batch_size
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", batch_size)
+    rows = [
+        ["V1", "株式会社サンプル商事", "営業部", "部長", "山田 太郎", "ヤマダ タロウ",
+         "taro@sample.co.jp", "", "A"],
+        # The same person with a private address: merged.
+        ["V2", "㈱サンプル商事", "営業部", "", "山田 太郎", "ヤマダ タロウ",
+         "t.yamada@gmail.com", "", "B"],
+        ["V3", "ABC株式会社", "", "", "斎藤 美咲", "サイトウ ミサキ", "", "", ""],
+        # 斎/斉 are distinct family names with the same reading: a person decides.
+        ["V4", "ABC株式会社", "", "", "斉藤 美咲", "さいとう みさき", "", "", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "expo.csv", EXHIBITION_HEADER, rows)
+    job = import_file(path, mapping="exhibition")
+
+    assert [outcome for outcome, _ in outcomes(job).values()] == [
+        RowOutcome.CREATED, RowOutcome.MERGED, RowOutcome.CREATED, RowOutcome.REVIEW,
+    ]  # fmt: skip
+    assert Contact.objects.count() == 3
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.contact_a.family_name, candidate.contact_b.family_name} == {"斎藤", "斉藤"}
+    assert_accounted(job, 4)

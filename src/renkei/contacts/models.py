@@ -229,13 +229,19 @@ class Contact(models.Model):
         self.email = normalize_email(self.email)
         self.name_key = person_name_key(f"{self.family_name} {self.given_name}")[:200]
         self.kana_key = reading_key(self.family_name_kana + self.given_name_kana)[:200]
+        self.refresh_search_fields()
+
+    def refresh_search_fields(self, *, account_name: str | None = None) -> None:
+        """The search columns; `account_name` saves loading the account."""
+        if account_name is None:
+            account_name = self.account.name if self.account_id and self.account else ""
         self.search_text = search_key(
             self.family_name + self.given_name,
             self.family_name,
             self.given_name,
             self.family_name_kana + self.given_name_kana,
             self.email,
-            self.account.name if self.account_id and self.account else "",
+            account_name,
             self.phone,
         )
         self.search_grams = search_bigrams(self.search_text)

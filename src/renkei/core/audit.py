@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -26,15 +27,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_UNAUDITED = {"id", "created_at", "updated_at", "search_text", "search_grams"}
+_PLAIN_TYPES = (str, int, bool, type(None))
+
+
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f.name, f.attname) for f in model._meta.concrete_fields if f.name not in _UNAUDITED
+    )
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The audited field values of a record, as JSON-ready values (foreign keys as ids)."""
     result: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+    for name, attname in _audited_fields(type(obj)):
+        if fields is not None and name not in fields:
             continue
-        if field.name in {"id", "created_at", "updated_at", "search_text", "search_grams"}:
-            continue
-        result[field.name] = _plain(getattr(obj, field.attname))
+        value = getattr(obj, attname)
+        result[name] = value if type(value) in _PLAIN_TYPES else _plain(value)
     return result
 
 
@@ -84,7 +95,8 @@ def record_created(objs: Sequence[models.Model], *, actor: User | None) -> None:
          "object_repr", "changes"),
         [
             (getattr(obj, "created_at", None) or now, actor_id, label, AuditAction.CREATE,
-             content_type_id, str(obj.pk), str(obj)[:200], diff({}, snapshot(obj)))
+             content_type_id, str(obj.pk), str(obj)[:200],
+             {k: [None, v] for k, v in snapshot(obj).items() if v is not None})
             for obj in objs
         ],
     )  # fmt: skip

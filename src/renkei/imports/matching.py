@@ -82,6 +82,8 @@ class Found:
     decision: Decision
     contact_id: int | None = None
     reasons: list[str] = field(default_factory=list)
+    # Set instead of contact_id when the record matches an earlier record of the batch.
+    batch_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,18 @@ class BatchContactMatcher:
         for index in (self.by_email, self.by_phone, self.by_name, self.by_kana):
             for candidates in index.values():
                 candidates.sort(key=lambda c: c.pk)
+        # The batch's own records, so that two records of one file that describe the same
+        # person are found whether or not they land in the same batch.
+        self.records = records
+        self.batch_strong: dict[str, list[int]] = defaultdict(list)
+        self.batch_weak: dict[str, list[int]] = defaultdict(list)
+        for position, (address, phone, name_key, kana_key) in enumerate(self.keys):
+            for key in (f"e:{address}" if address else "", f"p:{phone}" if phone else ""):
+                if key:
+                    self.batch_strong[key].append(position)
+            for key in (f"n:{name_key}" if name_key else "", f"k:{kana_key}" if kana_key else ""):
+                if key:
+                    self.batch_weak[key].append(position)
 
     @staticmethod
     def _oldest(*groups: list[_Candidate], limit: int) -> list[_Candidate]:
@@ -188,13 +202,41 @@ class BatchContactMatcher:
             for candidate in weak:
                 found.setdefault(candidate.pk, candidate)
         best = Found(Decision.SEPARATE)
-        if not found:
-            return best
         record = incoming.record()
         for candidate in found.values():
             verdict = compare_people(record, candidate.record)
             if _RANK[verdict.decision] > _RANK[best.decision]:
                 best = Found(verdict.decision, candidate.pk, list(verdict.reasons))
                 if verdict.decision == Decision.MERGE:
+                    return best
+        for earlier in self._earlier(index, address, phone, name_key, kana_key):
+            verdict = compare_people(record, self.records[earlier].record())
+            if _RANK[verdict.decision] > _RANK[best.decision]:
+                best = Found(verdict.decision, None, list(verdict.reasons), batch_index=earlier)
+                if verdict.decision == Decision.MERGE:
                     break
         return best
+
+    def _earlier(
+        self, index: int, address: str, phone: str, name_key: str, kana_key: str
+    ) -> list[int]:
+        """Records before `index` in the batch sharing a key with it, nearest first, as
+        many as find_contact_match would compare from the database."""
+        strong = {
+            i
+            for key in (f"e:{address}" if address else "", f"p:{phone}" if phone else "")
+            if key
+            for i in self.batch_strong.get(key, ())
+            if i < index
+        }
+        weak = {
+            i
+            for key in (f"n:{name_key}" if name_key else "", f"k:{kana_key}" if kana_key else "")
+            if key
+            for i in self.batch_weak.get(key, ())
+            if i < index
+        } - strong
+        return (
+            sorted(strong, reverse=True)[:STRONG_CANDIDATES]
+            + sorted(weak, reverse=True)[:WEAK_CANDIDATES]
+        )

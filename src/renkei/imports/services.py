@@ -62,7 +62,7 @@ from renkei.imports.readers import ImportFileError, SourceRow, open_table
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 RAW_CELL_LIMIT = 2000
 IMPORT_ACTOR = Actor.system("import")
 # Fields an import may change on an existing contact.
@@ -93,10 +93,13 @@ class PreparedRow:
     warnings: list[str] = field(default_factory=list)
     extra_external_ids: list[str] = field(default_factory=list)
     saved_id: int | None = None
-    # A probable duplicate the dedup engine found: flagged once the contact is saved.
-    review_of: int | None = None
+    # A probable duplicate the dedup engine found (a contact, or an earlier row of the
+    # file not saved yet): flagged once the contact is saved.
+    review_of: int | PreparedRow | None = None
     review_reasons: tuple[str, ...] = ()
     match_index: int = -1
+    # normalize_company_name(company["name"]): the key accounts are resolved by.
+    company_key: str = ""
 
     def incoming(self) -> Incoming:
         """The row as the dedup engine takes it."""
@@ -124,7 +127,7 @@ class Match:
     contact_id: int | None = None
     pending: PreparedRow | None = None
     reasons: tuple[str, ...] = ()
-    similar: int | None = None
+    similar: int | PreparedRow | None = None
 
 
 @dataclass
@@ -254,6 +257,7 @@ def prepare_row(row: SourceRow, mapping: Mapping, *, now: dt.datetime) -> Prepar
         external_id=str(targets.get("external_id", ""))[:200],
         attributes=attributes,
         warnings=warnings,
+        company_key=normalize_company_name(company["name"]) if company else "",
     )
 
 
@@ -319,6 +323,8 @@ class _Importer:
         self.dry_run = job.dry_run
         self.dedup = job.matching == MatchMode.DEDUP
         self.matcher: BatchContactMatcher | None = None
+        # What each valid row of the current batch became, by its match_index.
+        self.batch_targets: list[int | PreparedRow | None] = []
         self.now = timezone.now()
         self.by_email: dict[str, int | PreparedRow] = {}
         self.by_external: dict[str, int | PreparedRow] = {}
@@ -362,6 +368,15 @@ class _Importer:
             return Match("new")
         assert self.matcher is not None
         found = self.matcher.match(row.match_index, row.incoming())
+        if found.batch_index is not None:
+            # An earlier row of this batch: what it became (a new contact, or the contact
+            # it was merged into).
+            target = self.batch_targets[found.batch_index]
+            if target is None:
+                return Match("new")
+            if found.decision == Decision.MERGE:
+                return self._match_to(target, "merge", ", ".join(found.reasons))
+            return Match("review", similar=target, reasons=tuple(found.reasons))
         if found.decision == Decision.MERGE and found.contact_id is not None:
             return Match("merge", contact_id=found.contact_id, reasons=tuple(found.reasons))
         if found.decision == Decision.REVIEW and found.contact_id is not None:
@@ -387,7 +402,7 @@ class _Importer:
         """The account of each company named in the batch: an existing one (the same
         normalized name already seen, or a dedup merge), else a new account, created in
         bulk; a probable duplicate account is created and flagged for review."""
-        wanted = {normalize_company_name(r.company["name"]): r.company for r in rows if r.company}
+        wanted = {r.company_key: r.company for r in rows if r.company}
         missing = [key for key in wanted if key not in self.accounts]
         if missing and not self.dedup:
             for key, account_id in (
@@ -451,7 +466,7 @@ class _Importer:
     def _account_id(self, row: PreparedRow) -> int | None:
         if not row.company:
             return None
-        return self.accounts.get(normalize_company_name(row.company["name"]))
+        return self.accounts.get(row.company_key)
 
     # --- one batch ----------------------------------------------------------------------
     def process(self, prepared: list[PreparedRow | RowResult]) -> None:
@@ -461,6 +476,7 @@ class _Importer:
             if self.dedup:
                 for index, row in enumerate(valid):
                     row.match_index = index
+                self.batch_targets = [None] * len(valid)
                 self.matcher = BatchContactMatcher([r.incoming() for r in valid])
             self._load_keys(valid)
             self._resolve_accounts(valid)
@@ -491,6 +507,12 @@ class _Importer:
                 results.append(item)
                 continue
             match = self._match(item)
+            if item.match_index >= 0:
+                self.batch_targets[item.match_index] = (
+                    item
+                    if match.decision in {"new", "review"}
+                    else match.pending or match.contact_id
+                )
             reason = " ".join(item.warnings)
             if match.decision in {"new", "review"}:
                 account_id = self._account_id(item)
@@ -532,11 +554,14 @@ class _Importer:
         if not rows:
             return
         contacts = [r.contact for r in rows]
-        accounts = Account.objects.in_bulk({c.account_id for c in contacts if c.account_id})
+        names = dict(
+            Account.objects.filter(
+                pk__in={c.account_id for c in contacts if c.account_id}
+            ).values_list("pk", "name")
+        )
         for contact in contacts:
             if contact.account_id:
-                contact.account = accounts[contact.account_id]
-                contact.refresh_derived_fields()
+                contact.refresh_search_fields(account_name=names[contact.account_id])
         bulk_add_contacts(contacts, at=self.now)
         external_ids: list[tuple[str, str, int, dt.datetime]] = []
         attributes: list[tuple[int, dict[str, Any], dt.datetime]] = []
@@ -565,7 +590,12 @@ class _Importer:
         )
         for row in rows:
             if row.review_of is not None:
-                similar = Contact.objects.get(pk=row.review_of)
+                similar_id = (
+                    row.review_of.saved_id
+                    if isinstance(row.review_of, PreparedRow)
+                    else row.review_of
+                )
+                similar = Contact.objects.get(pk=similar_id)
                 flag_duplicate(row.contact, similar, reasons=list(row.review_reasons))
 
     def _update(self, updates: list[tuple[PreparedRow, Match, RowResult]]) -> None:
