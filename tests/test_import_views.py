@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = reverse("imports:job_new")
 JOBS = reverse("imports:jobs")
-MAPPINGS = reverse("imports:mappings")
+MAPPINGS = reverse("imports:job_mappings")
 CUSTOM_HEADER = ["お名前", "メール", "会社", "メモ"]
 CUSTOM_ROWS = [
     ["山田 太郎", "taro@sample.co.jp", "株式会社サンプル商事", "展示会で名刺交換"],
@@ -335,7 +335,7 @@ def test_a_saved_mapping_is_renamed_and_edited_with_an_audit_entry(
     client = signed_in(marketer)
     page = client.get(MAPPINGS).content.decode()
     assert "名刺A" in page
-    edit = reverse("imports:mapping_edit", args=[saved.pk])
+    edit = reverse("imports:job_mapping_edit", args=[saved.pk])
     assert "メモ" in client.get(edit).content.decode()
     rows = [("お名前", "full_name"), ("メール", "email"), ("会社", ""), ("メモ", "@attribute"),
             ("部署", "department")]  # fmt: skip
@@ -356,7 +356,7 @@ def test_a_saved_mapping_edit_needs_a_name_column_and_distinct_columns(
 ):
     saved = _saved(marketer, django_capture_on_commit_callbacks)
     client = signed_in(marketer)
-    edit = reverse("imports:mapping_edit", args=[saved.pk])
+    edit = reverse("imports:job_mapping_edit", args=[saved.pk])
     page = client.post(edit, _edit_data("名刺A", [("メール", "email")])).content.decode()
     assert "Choose the column that holds the family name" in page
     rows = [("お名前", "full_name"), ("お名前", "email")]
@@ -368,7 +368,7 @@ def test_a_saved_mapping_edit_needs_a_name_column_and_distinct_columns(
 def test_deleting_a_saved_mapping_asks_first(marketer, django_capture_on_commit_callbacks):
     saved = _saved(marketer, django_capture_on_commit_callbacks)
     client = signed_in(marketer)
-    delete = reverse("imports:mapping_delete", args=[saved.pk])
+    delete = reverse("imports:job_mapping_delete", args=[saved.pk])
     assert "Delete the saved mapping “名刺A”?" in client.get(delete).content.decode()
     assert SavedMapping.objects.exists()
     assert client.post(delete)["Location"] == MAPPINGS
@@ -437,15 +437,15 @@ def test_the_job_list_shows_who_imported_what(marketer, tmp_path):
 
 
 # --- permissions and CSRF -----------------------------------------------------------------
-ALL_PAGES = ["jobs", "job_new", "job_detail", "job_progress", "job_report", "mappings",
-             "mapping_edit", "mapping_delete"]  # fmt: skip
+ALL_PAGES = ["jobs", "job_new", "job_detail", "job_progress", "job_report", "job_mappings",
+             "job_mapping_edit", "job_mapping_delete"]  # fmt: skip
 
 
 def _url(name: str, job: ImportJob, saved: SavedMapping) -> str:
-    if name.startswith("job_") and name != "job_new":
-        return reverse(f"imports:{name}", args=[job.pk])
-    if name.startswith("mapping_"):
+    if name.startswith("job_mapping_"):
         return reverse(f"imports:{name}", args=[saved.pk])
+    if name not in {"job_new", "job_mappings"} and name.startswith("job_"):
+        return reverse(f"imports:{name}", args=[job.pk])
     return reverse(f"imports:{name}")
 
 
@@ -472,7 +472,7 @@ def test_managers_follow_jobs_but_do_not_import(manager, tmp_path):
         assert response.status_code == 200, name
         if response.streaming:  # read it, so the client closes the file
             assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfrow,")
-    for name in ("job_new", "mappings", "mapping_edit", "mapping_delete"):
+    for name in ("job_new", "job_mappings", "job_mapping_edit", "job_mapping_delete"):
         assert client.get(_url(name, job, saved)).status_code == 403, name
     assert reverse("imports:job_new") not in client.get(JOBS).content.decode()
 

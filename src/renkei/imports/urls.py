@@ -15,7 +15,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.job_detail, name="job_detail"),
     path("imports/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("imports/<int:pk>/report.csv", views.job_report, name="job_report"),
-    path("imports/mappings/", views.mapping_list, name="mappings"),
-    path("imports/mappings/<int:pk>/edit/", views.mapping_edit, name="mapping_edit"),
-    path("imports/mappings/<int:pk>/delete/", views.mapping_delete, name="mapping_delete"),
+    path("imports/mappings/", views.mapping_list, name="job_mappings"),
+    path("imports/mappings/<int:pk>/edit/", views.mapping_edit, name="job_mapping_edit"),
+    path("imports/mappings/<int:pk>/delete/", views.mapping_delete, name="job_mapping_delete"),
 ]

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from renkei.contacts.choices import ConsentStatus, SourceChannel
 from renkei.core.choices import Role
 from renkei.core.permissions import role_required
 from renkei.imports import saved_mappings, uploads
@@ -55,6 +56,7 @@ MAX_PENDING_UPLOADS = 5
 ROWS_PER_PAGE = 50
 JOBS_PER_PAGE = 25
 ACTIVE = (ImportStatus.PENDING, ImportStatus.RUNNING)
+CHOICE_TARGETS = {"source_channel": SourceChannel, "consent_status": ConsentStatus}
 
 
 # --- Jobs -------------------------------------------------------------------------------
@@ -75,7 +77,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         (RowOutcome.CREATED, job.created),
         (RowOutcome.UPDATED, job.updated),
         (RowOutcome.MERGED, job.merged),
-        (RowOutcome.REVIEW, job.review),
+        (RowOutcome.REVIEW, job.review),  # labelled "To review" on the page
         (RowOutcome.REJECTED, job.rejected),
     ]
     total = job.total_rows
@@ -87,7 +89,12 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     return {
         "job": job,
         "counts": [
-            {"value": o.value, "label": o.label, "count": n, "color": OUTCOME_COLORS[o]}
+            {
+                "value": o.value,
+                "label": _("To review") if o == RowOutcome.REVIEW else o.label,
+                "count": n,
+                "color": OUTCOME_COLORS[o],
+            }
             for o, n in counts
         ],
         "percent": percent,
@@ -324,8 +331,10 @@ def _base_rules(base: Mapping | None) -> list[str]:
             % {"field": target_label(target), "count": len(table)}
         )
     for target, value in base.defaults.items():
+        choices = CHOICE_TARGETS.get(target)
+        shown = str(choices(value).label) if choices and value in choices.values else value
         rules.append(
-            _("%(field)s defaults to %(value)s.") % {"field": target_label(target), "value": value}
+            _("%(field)s defaults to %(value)s.") % {"field": target_label(target), "value": shown}
         )
     if base.blank_values:
         rules.append(
@@ -381,7 +390,7 @@ def mapping_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The mapping was saved."))
-            return redirect("imports:mappings")
+            return redirect("imports:job_mappings")
     return render(
         request, "imports/mapping_edit.html", {"saved": saved, "form": form, "rows": rows}
     )
@@ -395,5 +404,5 @@ def mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
         name = saved.name
         saved_mappings.delete_saved_mapping(saved, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("The mapping %(name)s was deleted.") % {"name": name})
-        return redirect("imports:mappings")
+        return redirect("imports:job_mappings")
     return render(request, "imports/mapping_delete.html", {"saved": saved})
