@@ -498,3 +498,28 @@ def test_uploads_need_the_csrf_token(marketer, settings):
          "csrfmiddlewaretoken": token},
     )  # fmt: skip
     assert response.status_code == 302
+
+
+def test_uploads_are_private_and_old_ones_are_removed_unless_their_job_waits(
+    marketer, settings, tmp_path
+):
+    import os
+    import time
+
+    from renkei.imports import uploads
+
+    client = signed_in(marketer)
+    columns_url(upload(client, csv_file(CUSTOM_HEADER, CUSTOM_ROWS)))
+    (abandoned,) = uploaded_files(settings)
+    assert abandoned.stat().st_mode & 0o777 == 0o600
+    waiting = Path(settings.DATA_DIR) / "imports" / "waiting.csv"
+    waiting.write_text(csv_text(CUSTOM_HEADER, CUSTOM_ROWS))
+    services.create_job(waiting)
+    day_ago = time.time() - 25 * 3600
+    for path in (abandoned, waiting):
+        os.utime(path, (day_ago, day_ago))
+    columns_url(upload(client, csv_file(CUSTOM_HEADER, CUSTOM_ROWS)))
+    remaining = uploaded_files(settings)
+    assert abandoned not in remaining and waiting in remaining
+    assert len(remaining) == 2
+    assert uploads.remove_stale_uploads() == 0

@@ -2,15 +2,16 @@
 
 An upload is stored under `DATA_DIR/imports/` with a random name (never under a public
 URL), scanned once for the mapping screen (format, encoding, header, the first rows and the
-number of data rows), and then started as an import job that runs in the worker. Stored
-files are removed a day after their import finished, or a day after an upload that was never
-imported; the job keeps every row's outcome and source values.
+number of data rows), and then started as an import job that runs in the worker. Files older
+than a day are removed at the next upload unless their job is waiting or running; the job
+keeps every row's outcome and source values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,7 +50,8 @@ def store_upload(uploaded: UploadedFile) -> Path:
     suffix = Path(uploaded.name or "").suffix.lower()
     name = secrets.token_hex(16) + (suffix if suffix in KNOWN_SUFFIXES else "")
     path = upload_dir() / name
-    with path.open("xb") as fh:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as fh:
         for chunk in uploaded.chunks():
             fh.write(chunk)
     return path

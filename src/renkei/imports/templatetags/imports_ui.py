@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.timesince import timesince
+from django.utils.translation import ngettext
 
 from renkei.imports.choices import ImportStatus, RowOutcome
 
@@ -40,3 +42,16 @@ def can_import(user: object) -> bool:
 
     has_role = getattr(user, "has_role", None)
     return bool(has_role and has_role(*IMPORTERS))
+
+
+@register.filter
+def job_duration(job: object) -> str:
+    """How long a finished job ran: seconds under a minute, else Django's timesince."""
+    started = getattr(job, "started_at", None)
+    finished = getattr(job, "finished_at", None)
+    if not started or not finished:
+        return ""
+    seconds = max(0, int((finished - started).total_seconds()))
+    if seconds < 60:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    return timesince(started, finished)
