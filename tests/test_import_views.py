@@ -458,6 +458,10 @@ def test_sales_reps_may_not_use_the_import_pages(request, who, tmp_path):
         url = _url(name, job, saved)
         assert client.get(url).status_code == 403, name
         assert client.post(url).status_code in {403, 405}, name
+    for name in ("job_columns", "job_reread"):
+        url = reverse(f"imports:{name}", args=["0123abcd"])
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
     assert SavedMapping.objects.exists()
     nav = client.get("/").content.decode()
     assert JOBS not in nav
@@ -523,3 +527,55 @@ def test_uploads_are_private_and_old_ones_are_removed_unless_their_job_waits(
     assert abandoned not in remaining and waiting in remaining
     assert len(remaining) == 2
     assert uploads.remove_stale_uploads() == 0
+
+
+def test_the_job_list_and_job_page_need_a_fixed_number_of_queries(
+    marketer, admin_user, tmp_path, django_assert_max_num_queries
+):
+    for index, actor in enumerate([marketer, admin_user, marketer]):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        job = _job_with_rows(folder, actor=actor)
+    client = signed_in(marketer)
+    client.get(JOBS)  # warm the session and the content types
+    with django_assert_max_num_queries(8):
+        assert client.get(JOBS).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("imports:job_detail", args=[job.pk])).status_code == 200
+
+
+def test_the_file_is_read_again_with_another_encoding(marketer):
+    client = signed_in(marketer)
+    url = columns_url(upload(client, csv_file(CUSTOM_HEADER, CUSTOM_ROWS, encoding="cp932")))
+    reread = url + "reread/"
+    page = client.post(reread, {"encoding": "utf-8"}, follow=True).content.decode()
+    assert "The file is not valid utf-8 text." in page
+    assert "(detected)" in page
+    page = client.post(reread, {"encoding": "cp932"}, follow=True).content.decode()
+    assert "(chosen)" in page and "山田 太郎" in page
+
+
+def test_another_sheet_of_a_workbook_is_read_and_imported(
+    marketer, tmp_path, django_capture_on_commit_callbacks
+):
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "book.xlsx", ["メモ"], [["表紙です"]], sheet="表紙")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.create_sheet("名刺")
+    for row in [CUSTOM_HEADER, *CUSTOM_ROWS]:
+        sheet.append(row)
+    workbook.save(path)
+    client = signed_in(marketer)
+    page = upload(client, SimpleUploadedFile("book.xlsx", path.read_bytes()), sheet="一覧")
+    assert "no sheet named 一覧. The sheets are: 表紙, 名刺." in page.content.decode()
+
+    url = columns_url(upload(client, SimpleUploadedFile("book.xlsx", path.read_bytes())))
+    page = client.get(url).content.decode()
+    assert '<option value="名刺">名刺</option>' in page
+    page = client.post(url + "reread/", {"sheet": "名刺"}, follow=True).content.decode()
+    assert column_fields(page)["お名前"] == "full_name"
+    targets = {0: "full_name", 1: "email", 2: "company", 3: ""}
+    start(client, url, targets, django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert (job.sheet, job.total_rows, job.created) == ("名刺", 2, 2)

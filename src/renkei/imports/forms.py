@@ -151,6 +151,35 @@ class UploadForm(forms.Form):
         return uploaded
 
 
+class ReadAgainForm(forms.Form):
+    """Read an uploaded file again: another encoding (text) or sheet (XLSX)."""
+
+    encoding = forms.ChoiceField(
+        label=_("Character encoding"), choices=ENCODING_CHOICES, required=False
+    )
+    sheet = forms.ChoiceField(label=_("Sheet"), required=False)
+
+    def __init__(self, *args: Any, upload: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"encoding": upload.encoding_choice, "sheet": upload.sheet or ""}
+        )
+        super().__init__(*args, **kwargs)
+        sheets = upload.sheets or []
+        self.fields["sheet"].choices = [("", _("The first sheet"))] + [
+            (name, name) for name in sheets
+        ]
+        if upload.format == "xlsx":
+            del self.fields["encoding"]
+        else:
+            del self.fields["sheet"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("encoding", "")
+        data.setdefault("sheet", "")
+        return data
+
+
 class ColumnMappingForm(forms.Form):
     """The mapping screen: a target for each column, and optionally a name to save it as."""
 

@@ -21,13 +21,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from renkei.core.models import User
 from renkei.imports import services
 from renkei.imports.choices import ImportStatus
 from renkei.imports.mappings import Mapping
 from renkei.imports.models import ImportJob
-from renkei.imports.readers import open_table
+from renkei.imports.readers import ImportFileError, open_table
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class Upload:
     matching: str = ""
     dry_run: bool = False
     encoding_choice: str = ""
+    sheets: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=lambda: timezone.now().isoformat())
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,7 +109,33 @@ def scan(
             "headers": table.headers,
             "rows": rows,
             "total": total,
+            "sheets": sheet_names(path) if table.format == "xlsx" else [],
         }
+
+
+def sheet_names(path: Path | str) -> list[str]:
+    """The sheets of an XLSX workbook, in order (empty if it cannot be read)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except Exception:
+        return []
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def rescan(upload: Upload, *, encoding: str, sheet: str) -> Upload:
+    """The upload read again with another encoding or sheet (ImportFileError if that
+    fails; the stored file stays)."""
+    scanned = scan(upload.path, encoding=encoding, sheet=sheet)
+    if not scanned["total"]:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    data = upload.to_dict()
+    data.update(scanned, encoding_choice=encoding, sheet=sheet)
+    return Upload.from_dict(data)
 
 
 def _short(value: str) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", views.job_list, name="jobs"),
     path("imports/new/", views.job_new, name="job_new"),
     path("imports/new/<slug:token>/", views.job_columns, name="job_columns"),
+    path("imports/new/<slug:token>/reread/", views.job_reread, name="job_reread"),
     path("imports/<int:pk>/", views.job_detail, name="job_detail"),
     path("imports/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("imports/<int:pk>/report.csv", views.job_report, name="job_report"),

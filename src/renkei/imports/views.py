@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.contacts.choices import ConsentStatus, SourceChannel
 from renkei.core.choices import Role
@@ -28,6 +28,7 @@ from renkei.imports.choices import ImportStatus, RowOutcome
 from renkei.imports.forms import (
     ColumnMappingForm,
     ColumnRowFormSet,
+    ReadAgainForm,
     SavedMappingForm,
     UploadForm,
     target_label,
@@ -208,8 +209,16 @@ def job_new(request: HttpRequest) -> HttpResponse:
             if not scanned["total"]:
                 raise ImportFileError(_("The file has a header row but no data rows."))
         except ImportFileError as exc:
+            sheets = uploads.sheet_names(path) if data["sheet"] else []
             uploads.discard(path)
-            form.add_error("file", exc.message)
+            if sheets:
+                form.add_error(
+                    "sheet",
+                    _("%(error)s The sheets are: %(sheets)s.")
+                    % {"error": exc.message, "sheets": ", ".join(sheets)},
+                )
+            else:
+                form.add_error("file", exc.message)
         except MappingError as exc:
             uploads.discard(path)
             form.add_error("mapping", exc.message)
@@ -230,17 +239,45 @@ def job_new(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form})
 
 
-@role_required(*IMPORTERS)
-@require_http_methods(["GET", "POST"])
-def job_columns(request: HttpRequest, token: str) -> HttpResponse:
-    """The mapping screen: preview, a target for each column, save, start."""
+def _pending_upload(request: HttpRequest, token: str) -> uploads.Upload | None:
     stored = _uploads(request).get(token)
     if stored is None or not Path(stored["path"]).is_file():
         if stored is not None:
             _forget(request, token)
         messages.warning(request, _("That upload has expired. Please upload the file again."))
+        return None
+    return uploads.Upload.from_dict(stored)
+
+
+@role_required(*IMPORTERS)
+@require_POST
+def job_reread(request: HttpRequest, token: str) -> HttpResponse:
+    """Read the uploaded file again with another encoding or sheet."""
+    upload = _pending_upload(request, token)
+    if upload is None:
         return redirect("imports:job_new")
-    upload = uploads.Upload.from_dict(stored)
+    form = ReadAgainForm(request.POST, upload=upload)
+    if form.is_valid():
+        try:
+            upload = uploads.rescan(
+                upload, encoding=form.cleaned_data["encoding"], sheet=form.cleaned_data["sheet"]
+            )
+        except ImportFileError as exc:
+            messages.error(request, exc.message)
+        else:
+            pending = _uploads(request)
+            pending[token] = upload.to_dict()
+            request.session[SESSION_KEY] = pending
+    return redirect("imports:job_columns", token=token)
+
+
+@role_required(*IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def job_columns(request: HttpRequest, token: str) -> HttpResponse:
+    """The mapping screen: preview, a target for each column, save, start."""
+    upload = _pending_upload(request, token)
+    if upload is None:
+        return redirect("imports:job_new")
     try:
         chosen = _chosen_mapping(upload.mapping)
     except MappingError:
@@ -311,6 +348,7 @@ def job_columns(request: HttpRequest, token: str) -> HttpResponse:
             "recognised": recognised and base is not None,
             "unrecognised": recognised and base is None,
             "base_rules": _base_rules(base),
+            "reread": ReadAgainForm(upload=upload),
         },
     )
 
