@@ -579,3 +579,33 @@ def test_another_sheet_of_a_workbook_is_read_and_imported(
     start(client, url, targets, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     assert (job.sheet, job.total_rows, job.created) == ("名刺", 2, 2)
+
+
+def test_a_dry_run_is_imported_for_real_with_the_same_mapping(
+    marketer, manager, django_capture_on_commit_callbacks
+):
+    client = signed_in(marketer)
+    url = columns_url(upload(client, csv_file(CUSTOM_HEADER, CUSTOM_ROWS)))
+    targets = {0: "full_name", 1: "email", 2: "company", 3: "@attribute"}
+    response = start(client, url, targets, django_capture_on_commit_callbacks, dry_run="on")
+    dry = ImportJob.objects.get()
+    run = reverse("imports:job_run", args=[dry.pk])
+    assert f'action="{run}"' in client.get(response["Location"]).content.decode()
+    assert f'action="{run}"' not in signed_in(manager).get(response["Location"]).content.decode()
+    assert signed_in(manager).post(run).status_code == 403
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(run)
+    real = ImportJob.objects.exclude(pk=dry.pk).get()
+    assert response["Location"] == reverse("imports:job_detail", args=[real.pk])
+    assert (real.dry_run, real.status, real.created, real.total_rows) == (
+        False, ImportStatus.DONE, 2, 2,
+    )  # fmt: skip
+    assert (real.file_name, real.mapping["columns"]) == (dry.file_name, dry.mapping["columns"])
+    assert Contact.objects.count() == 2
+    assert ContactAttributes.objects.get(contact__family_name="山田").data == {
+        "メモ": "展示会で名刺交換"
+    }
+    page = client.post(reverse("imports:job_run", args=[real.pk]), follow=True).content.decode()
+    assert "Only a finished dry run" in page
+    assert ImportJob.objects.count() == 2

@@ -171,6 +171,36 @@ def start_upload_import(
     return job
 
 
+def import_for_real(dry_run: ImportJob, *, actor: User) -> ImportJob:
+    """Import the file of a finished dry run with the same mapping and settings (the file
+    must still be stored); the new job runs in the worker after commit."""
+    mapping = Mapping.from_dict(dry_run.mapping)
+    upload = Upload(
+        path=dry_run.file_path,
+        file_name=dry_run.file_name,
+        format="",
+        encoding=dry_run.encoding,
+        sheet=dry_run.sheet,
+        headers=list(dry_run.headers),
+        rows=[],
+        total=dry_run.total_rows if dry_run.total_rows is not None else dry_run.processed,
+    )
+    return start_upload_import(
+        upload, mapping, matching=dry_run.matching, dry_run=False, actor=actor
+    )
+
+
+def can_import_for_real(job: ImportJob) -> bool:
+    """A finished dry run whose file is still stored."""
+    return (
+        job.dry_run
+        and job.status == ImportStatus.DONE
+        and bool(job.file_path)
+        and Path(job.file_path).is_file()
+        and bool(job.mapping)
+    )
+
+
 def remove_stale_uploads(*, now: dt.datetime | None = None) -> int:
     """Delete stored files older than a day that no waiting or running job needs; returns
     how many were deleted."""

@@ -100,6 +100,9 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         ],
         "percent": percent,
         "active": job.status in ACTIVE,
+        "can_run": job.dry_run
+        and request.user.has_role(*IMPORTERS)  # type: ignore[union-attr]
+        and uploads.can_import_for_real(job),
     }
 
 
@@ -130,6 +133,26 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     )
     return render_page(request, "imports/job_detail.html", context, partial="rows")
+
+
+@role_required(*IMPORTERS)
+@require_POST
+def job_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the file of a dry run for real, with the same mapping and settings."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not uploads.can_import_for_real(job):
+        messages.error(
+            request,
+            _("Only a finished dry run whose file is still stored can be imported again."),
+        )
+        return redirect("imports:job_detail", pk=job.pk)
+    try:
+        new_job = uploads.import_for_real(job, actor=request.user)  # type: ignore[arg-type]
+    except MappingError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:job_detail", pk=job.pk)
+    messages.success(request, _("The import was started."))
+    return redirect("imports:job_detail", pk=new_job.pk)
 
 
 @role_required(*VIEWERS)
