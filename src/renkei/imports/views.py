@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -319,27 +320,29 @@ def job_columns(request: HttpRequest, token: str) -> HttpResponse:
         chosen_targets = form.targets()
         name = data["save_name"] if data["save"] else (base.name if base else "custom")
         try:
-            mapping = mapping_from_screen(base, chosen_targets, name=name)
-            saved_mappings.check_mapping(mapping)
-            if data["save"]:
-                saved = saved_mappings.create_saved_mapping(
-                    name=name,
-                    mapping=mapping,
+            # Saving the mapping and starting the job succeed or fail together.
+            with transaction.atomic():
+                mapping = mapping_from_screen(base, chosen_targets, name=name)
+                saved_mappings.check_mapping(mapping)
+                if data["save"]:
+                    saved = saved_mappings.create_saved_mapping(
+                        name=name,
+                        mapping=mapping,
+                        actor=request.user,  # type: ignore[arg-type]
+                    )
+                    mapping = saved_mappings.load(saved)
+                job = uploads.start_upload_import(
+                    upload,
+                    mapping,
+                    matching=data["matching"],
+                    dry_run=data["dry_run"],
                     actor=request.user,  # type: ignore[arg-type]
                 )
-                mapping = saved_mappings.load(saved)
         except ValidationError as exc:
             form.add_error(None, exc)
         except MappingError as exc:
             form.add_error(None, exc.message)
         else:
-            job = uploads.start_upload_import(
-                upload,
-                mapping,
-                matching=data["matching"],
-                dry_run=data["dry_run"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
             _forget(request, token)
             if data["save"]:
                 messages.success(
