@@ -256,3 +256,5 @@ LOGGING = {
 # --- Renkei ---------------------------------------------------------------------------
 CONTACTS_PER_PAGE = 50
 API_PAGE_SIZE_MAX = 200
+# Largest file the web import accepts, in megabytes.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)

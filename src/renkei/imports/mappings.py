@@ -318,3 +318,96 @@ def get_mapping(name_or_path: str) -> Mapping:
         _("Unknown mapping %(name)s; the built-in mappings are %(names)s.")
         % {"name": name_or_path, "names": ", ".join(sorted(BUILTINS))}
     )
+
+
+# --- The mapping screen ---------------------------------------------------------------------
+# The screen lists every column of the file with one target each. "Keep as attribute" stores
+# the column under its own name; an ignored column is left out of the mapping, and a mapping
+# built on the screen does not keep unmapped columns, so ignored columns are dropped.
+TARGET_IGNORE = ""
+TARGET_ATTRIBUTE = "@attribute"
+NAME_TARGETS = ("family_name", "full_name")
+# Headers the built-ins know, as hints for files no built-in recognises.
+_GUESS_SOURCES = ("eight", "sansan", "exhibition")
+_GUESS_EXTRA = {
+    "email": "email", "e-mail": "email", "mail": "email", "メールアドレス": "email",
+    "company": "company", "会社": "company", "企業名": "company", "phone": "phone",
+    "電話番号": "phone", "title": "title", "department": "department", "名前": "full_name",
+    "お名前": "full_name", "氏名": "full_name", "ふりがな": "full_name_kana",
+    "フリガナ": "full_name_kana", "法人番号": "corporate_number", "ホームページ": "website",
+}  # fmt: skip
+
+
+def guess_target(header: str) -> str:
+    """A target for a header no mapping names: what a built-in maps that header to, the
+    target of the same name, or keep as attribute."""
+    folded = header.strip().casefold()
+    for name in _GUESS_SOURCES:
+        for column, target in BUILTINS[name].columns.items():
+            if column.casefold() == folded and not target.startswith("attributes."):
+                return target
+    extra = {k.casefold(): v for k, v in _GUESS_EXTRA.items()}
+    if folded in extra:
+        return extra[folded]
+    if folded in TARGETS and folded != "external_id":
+        return folded
+    return TARGET_ATTRIBUTE
+
+
+def screen_targets(mapping: Mapping | None, headers: list[str]) -> dict[str, str]:
+    """The target the screen pre-selects for each header: the mapping's target; for a column
+    the mapping does not name, keep as attribute (or ignore, when the mapping drops unmapped
+    columns); without a mapping, a guess from the header."""
+    if mapping is None:
+        return {header: guess_target(header) for header in headers}
+    lookup = {k.casefold(): v for k, v in mapping.columns.items()}
+    result: dict[str, str] = {}
+    for header in headers:
+        target = lookup.get(header.casefold())
+        if target is None:
+            target = TARGET_ATTRIBUTE if mapping.keep_unmapped else TARGET_IGNORE
+        elif target == f"attributes.{header}":
+            target = TARGET_ATTRIBUTE
+        result[header] = target
+    return result
+
+
+def columns_from_screen(targets: dict[str, str]) -> dict[str, str]:
+    """The mapping's `columns` for the screen's choices: ignored columns left out, "keep as
+    attribute" as `attributes.<column>`."""
+    columns: dict[str, str] = {}
+    for column, target in targets.items():
+        if target == TARGET_IGNORE:
+            continue
+        columns[column] = f"attributes.{column}" if target == TARGET_ATTRIBUTE else target
+    return columns
+
+
+def mapping_from_screen(
+    base: Mapping | None, targets: dict[str, str], *, name: str, source: str = ""
+) -> Mapping:
+    """A mapping with the screen's column targets and the base mapping's value tables,
+    templates, defaults and blank values (the base's source too, so external ids keep
+    matching)."""
+    mapping = Mapping(
+        name=name,
+        label=name,
+        columns=columns_from_screen(targets),
+        values=dict(base.values) if base else {},
+        templates=dict(base.templates) if base else {},
+        defaults=dict(base.defaults) if base else {},
+        blank_values=list(base.blank_values) if base else [],
+        keep_unmapped=False,
+        typed_attributes=base.typed_attributes if base else True,
+        source=(base.source if base and base.source else "") or source or name,
+    )
+    mapping.validate()
+    return mapping
+
+
+def names_a_person(mapping: Mapping) -> bool:
+    """Whether rows can get a family name: a column maps to the family or full name, or a
+    template builds the family name."""
+    return any(t in NAME_TARGETS for t in mapping.columns.values()) or bool(
+        mapping.templates.get("family_name")
+    )

@@ -44,6 +44,8 @@ class ImportJob(models.Model):
     )
     error = models.TextField(_("error"), blank=True)
     processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    # Data rows counted when the file was uploaded in the web (for the progress bar).
+    total_rows = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     merged = models.PositiveIntegerField(_("merged"), default=0)
