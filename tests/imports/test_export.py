@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 
 import openpyxl
@@ -8,8 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from renkei.contacts.models import Contact
 from renkei.funnel import services as funnel
 from renkei.imports.exports import export, neutralise
+from renkei.marketing.choices import TouchType
+from renkei.marketing.models import Touch
 from tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -92,4 +96,33 @@ def test_export_command_json_summary(tmp_path, contacts, capsys):
 
 def test_export_command_refuses_kinds_that_come_later(tmp_path):
     with pytest.raises(CommandError, match="not available yet"):
-        call_command("export", "touches", str(tmp_path / "t.csv"))
+        call_command("export", "opportunities", str(tmp_path / "o.csv"))
+
+
+def test_touches_export_lists_each_touch_with_its_contact_utm_and_metadata(tmp_path, contacts):
+    contact = Contact.objects.get(family_name="髙橋")
+    at = dt.datetime(2026, 11, 2, 1, 30, tzinfo=dt.UTC)
+    Touch.objects.create(
+        type=TouchType.PAGE_VIEW, at=at, contact=contact, visitor_uid="v-1",
+        url="https://example.co.jp/price", title="=HYPERLINK(\"http://evil\")",
+        utm_source="newsletter", utm_campaign="2026-autumn", metadata={"scroll": 80},
+    )  # fmt: skip
+    Touch.objects.create(type=TouchType.CUSTOM, name="video_play", at=at, visitor_uid="v-2")
+    path = tmp_path / "touches.csv"
+    call_command("export", "touches", str(path), "--encoding", "cp932")
+
+    with path.open(encoding="cp932", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2
+    first = next(r for r in rows if r["visitor id"] == "v-1")
+    assert first["at"] == "2026-11-02 10:30"  # Asia/Tokyo
+    assert first["type"] == "Page view"
+    assert first["contact"].startswith("髙橋")
+    assert first["UTM campaign"] == "2026-autumn"
+    assert first["page title"].startswith("'=")  # neutralised
+    assert json.loads(first["metadata"]) == {"scroll": 80}
+    anonymous = next(r for r in rows if r["visitor id"] == "v-2")
+    assert anonymous["contact"] == "" and anonymous["event name"] == "video_play"
+
+    workbook = openpyxl.load_workbook(export("touches", tmp_path / "t.xlsx", format="xlsx").path)
+    assert workbook.active.max_row == 3

@@ -1,4 +1,5 @@
-"""Export of contacts and accounts as CSV (UTF-8 with BOM for Excel, or CP932) and XLSX.
+"""Export of contacts, accounts and (from apps above, through `register`) touches as CSV
+(UTF-8 with BOM for Excel, or CP932) and XLSX.
 
 Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
 or a carriage return) is prefixed with an apostrophe. In CP932 files, characters CP932
@@ -21,7 +22,9 @@ from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import format_phone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-KINDS = ("contacts", "accounts")
+# kind → function giving (headers, rows); contacts and accounts are built in, apps above
+# the contacts layer add their own kinds (renkei.marketing registers "touches").
+_TABLES: dict[str, Callable[[], tuple[list[str], Iterator[list[Any]]]]] = {}
 FORMATS = ("csv", "xlsx")
 ENCODINGS = ("utf-8-sig", "cp932")
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -66,7 +69,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _local(value: Any) -> str:
+def local_time(value: Any) -> str:
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -93,8 +96,8 @@ def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
         (label("source_campaign"), lambda c: c.source_campaign),
         (label("consent_status"), lambda c: c.get_consent_status_display()),
         (label("owner"), lambda c: c.owner.display_name if c.owner else ""),
-        (label("created_at"), lambda c: _local(c.created_at)),
-        (label("updated_at"), lambda c: _local(c.updated_at)),
+        (label("created_at"), lambda c: local_time(c.created_at)),
+        (label("updated_at"), lambda c: local_time(c.updated_at)),
     ]
 
 
@@ -113,29 +116,51 @@ def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
         (label("employee_band"), lambda a: a.get_employee_band_display()),
         (label("prefecture"), lambda a: a.get_prefecture_display()),
         (label("owner"), lambda a: a.owner.display_name if a.owner else ""),
-        (label("created_at"), lambda a: _local(a.created_at)),
+        (label("created_at"), lambda a: local_time(a.created_at)),
     ]
 
 
-def _table(kind: str) -> tuple[list[str], Iterator[list[Any]]]:
-    if kind == "contacts":
-        contact_columns = _contact_columns()
-        contacts = Contact.objects.select_related("account", "owner").order_by("id")
-        return [c[0] for c in contact_columns], (
-            [neutralise(get(c)) for _, get in contact_columns]
-            for c in contacts.iterator(chunk_size=2000)
-        )
-    if kind == "accounts":
-        account_columns = _account_columns()
-        accounts = Account.objects.select_related("owner").order_by("id")
-        return [c[0] for c in account_columns], (
-            [neutralise(get(a)) for _, get in account_columns]
-            for a in accounts.iterator(chunk_size=2000)
-        )
-    raise ExportError(
-        _("Exporting %(kind)s is not available; the kinds are: %(kinds)s.")
-        % {"kind": kind, "kinds": ", ".join(KINDS)}
+def register(kind: str, table: Callable[[], tuple[list[str], Iterator[list[Any]]]]) -> None:
+    """Make `kind` exportable: `table()` gives the header and the rows (raw values; cells
+    are neutralised here)."""
+    _TABLES[kind] = table
+
+
+def kinds() -> list[str]:
+    return list(_TABLES)
+
+
+def rows_of(columns: list[tuple[str, Callable[[Any], Any]]], objects: Any) -> tuple[
+    list[str], Iterator[list[Any]]
+]:  # fmt: skip
+    """(headers, rows) for a queryset and a list of (header, getter) columns."""
+    return [c[0] for c in columns], (
+        [get(obj) for _, get in columns] for obj in objects.iterator(chunk_size=2000)
     )
+
+
+def _contacts() -> tuple[list[str], Iterator[list[Any]]]:
+    contacts = Contact.objects.select_related("account", "owner").order_by("id")
+    return rows_of(_contact_columns(), contacts)
+
+
+def _accounts() -> tuple[list[str], Iterator[list[Any]]]:
+    return rows_of(_account_columns(), Account.objects.select_related("owner").order_by("id"))
+
+
+register("contacts", _contacts)
+register("accounts", _accounts)
+
+
+def _table(kind: str) -> tuple[list[str], Iterator[list[Any]]]:
+    table = _TABLES.get(kind)
+    if table is None:
+        raise ExportError(
+            _("Exporting %(kind)s is not available; the kinds are: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(_TABLES)}
+        )
+    headers, rows = table()
+    return headers, ([neutralise(v) for v in row] for row in rows)
 
 
 def _encodable(value: Any, result: ExportResult) -> Any:
@@ -162,7 +187,7 @@ def _encodable(value: Any, result: ExportResult) -> Any:
 def export(
     kind: str, path: Path | str, *, format: str = "csv", encoding: str = "utf-8-sig"
 ) -> ExportResult:
-    """Write every contact or account to `path`; returns what was written."""
+    """Write every record of `kind` (see `kinds()`) to `path`; returns what was written."""
     if format not in FORMATS:
         raise ExportError(_("Unknown format %(format)s.") % {"format": format})
     if format == "csv" and encoding not in ENCODINGS:

@@ -8,4 +8,5 @@ class MarketingConfig(AppConfig):
     verbose_name = _("Marketing")
 
     def ready(self) -> None:
-        from renkei.marketing import tasks, timeline  # noqa: F401  (registers jobs and sources)
+        # Registers periodic jobs, timeline sources and the "touches" export.
+        from renkei.marketing import exports, tasks, timeline  # noqa: F401

@@ -1,4 +1,4 @@
-"""./renkei export {contacts,accounts} FILE [--format csv|xlsx] [--encoding utf-8-sig|cp932]"""
+"""./renkei export {contacts,accounts,touches} FILE [--format csv|xlsx] [--encoding ...]"""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from renkei.imports.exports import ENCODINGS, FORMATS, ExportError, export
+from renkei.imports.exports import ENCODINGS, FORMATS, ExportError, export, kinds
 
-LATER_KINDS = {"opportunities", "touches"}
+LATER_KINDS = {"opportunities"}
 
 
 class Command(BaseCommand):
-    help = "Export contacts or accounts as CSV or XLSX."
+    help = "Export contacts, accounts or touches as CSV or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="contacts or accounts")
+        parser.add_argument("kind", help="contacts, accounts or touches")
         parser.add_argument("file", help="the file to write")
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (from the name)")
         parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig")
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         kind = options["kind"]
         if kind in LATER_KINDS:
             raise CommandError(
-                _("Exporting %(kind)s is not available yet; export contacts or accounts.")
-                % {"kind": kind}
+                _("Exporting %(kind)s is not available yet; the kinds are: %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(kinds())}
             )
         fmt = options["format"] or ("xlsx" if options["file"].lower().endswith(".xlsx") else "csv")
         try:
