@@ -110,3 +110,26 @@ def test_two_character_japanese_words_use_the_bigram_index(people):
     assert _found("スズ") == {"鈴木"}
     assert _found("すず") == {"鈴木"}
     assert _found("木村") == set()
+
+
+def test_contacts_inserted_in_bulk_are_found_and_later_edits_still_reach_the_index(people):
+    """An import inserts contacts in bulk and indexes them in one statement; the
+    insert triggers are back afterwards, so contacts saved later are indexed too."""
+    from django.db import connection, transaction
+
+    from renkei.contacts.sqlite_search import ensure_search_indexes, insert_contacts
+    from renkei.core import bulk
+
+    new = [
+        contact_services.build_contact(family_name="佐々木", given_name="健", email="k@sasaki.jp"),
+        contact_services.build_contact(family_name="髙田", given_name="二郎", email="j@takada.jp"),
+    ]
+    with transaction.atomic():
+        insert_contacts(new, bulk.insert_objects)
+    assert _found("佐々木") == {"佐々木"}
+    assert _found("takada") == {"髙田"}
+    assert _found("々木") == {"佐々木"}
+    make_contact(family_name="後藤", email="goto@example.jp")
+    assert _found("後藤") == {"後藤"}
+    if connection.vendor == "sqlite":
+        assert ensure_search_indexes() == []  # no trigger missing, nothing rebuilt

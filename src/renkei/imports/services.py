@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.contacts import services as contact_services
+from renkei.contacts import sqlite_search
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
 from renkei.contacts.dedup.engine import Decision
 from renkei.contacts.dedup.matching import find_account_match
@@ -296,7 +297,7 @@ def bulk_add_contacts(
         for name in reached_fields:
             setattr(contact, name, at)
         contact.stage_changed_at = at
-    bulk.insert_objects(contacts)
+    sqlite_search.insert_contacts(contacts, bulk.insert_objects)
     user = actor.user
     actor_id = user.pk if user is not None and user.pk else None
     bulk.insert_rows(
