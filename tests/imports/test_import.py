@@ -287,6 +287,21 @@ def test_worker_task_runs_a_waiting_job_once(tmp_path):
     assert Contact.objects.count() == 3
 
 
+def test_worker_writes_row_reasons_in_the_language_of_who_started_the_import(tmp_path, marketer):
+    rows = [*exhibition_rows(), ["V9", "株式会社B", "", "", "田中 一", "", "bad@", "", ""]]
+    path = write_csv(tmp_path / "a.csv", EXHIBITION_HEADER, rows)
+    marketer.language = "en"
+    marketer.save()
+    english = services.create_job(path, actor=marketer)
+    run_import.call(english.pk)
+    assert english.rows.get(number=4).reason.startswith("Invalid email address")
+    marketer.language = ""  # the organisation's language: Japanese
+    marketer.save()
+    japanese = services.create_job(path, actor=marketer)
+    run_import.call(japanese.pk)
+    assert "メールアドレス" in japanese.rows.get(number=4).reason
+
+
 def test_command_prints_json_summary_on_the_last_line(tmp_path, capsys):
     path = write_csv(tmp_path / "a.csv", EXHIBITION_HEADER, exhibition_rows(), delimiter="\t")
     report = tmp_path / "r.csv"

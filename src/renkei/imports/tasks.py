@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from renkei.core.models import Organisation
 from renkei.imports.choices import ImportStatus
 from renkei.imports.mappings import MappingError
 from renkei.imports.models import ImportJob
@@ -23,9 +24,14 @@ def run_import(job_id: int) -> dict[str, int]:
     )
     if not claimed:
         return {}
-    job = ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    # Row reasons and errors are written in the language of the person who started the
+    # import (else the organisation's), as the page that shows them will be.
+    language = (job.created_by.language if job.created_by else "") or (
+        Organisation.current().default_language
+    )
     # A file or mapping that cannot be used is recorded on the job; nothing to retry.
-    with contextlib.suppress(ImportFileError, MappingError):
+    with translation.override(language), contextlib.suppress(ImportFileError, MappingError):
         run_job(job)
     job.refresh_from_db()
     return job.counts
