@@ -332,18 +332,20 @@ def test_strings_used_in_templates_and_code_are_in_the_catalog(ja_entries):
 
 
 _SIMPLE_TRANSLATE = re.compile(
-    r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+as\s+\w+)?\s*%\}"""
+    r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1"""
+    r"""(?:\s+context\s+(["'])(.+?)\3)?(?:\s+as\s+\w+)?\s*%\}"""
 )
 
 
 def test_every_simple_template_string_is_in_the_catalog(ja_entries):
-    """Every `{% translate "literal" %}` in the package's templates has an entry."""
-    msgids = {e.msgid for e in ja_entries if e.msgctxt is None}
+    """Every `{% translate "literal" [context "..."] %}` in the package's templates has an
+    entry."""
+    msgids = {(e.msgctxt, e.msgid) for e in ja_entries}
     missing = []
     for template in sorted(PACKAGE.rglob("templates/**/*.html")) + sorted(
         PACKAGE.rglob("templates/**/*.txt")
     ):
         for match in _SIMPLE_TRANSLATE.finditer(template.read_text(encoding="utf-8")):
-            if match.group(2) not in msgids:
+            if (match.group(4), match.group(2)) not in msgids:
                 missing.append(f"{template.relative_to(PACKAGE)}: {match.group(2)!r}")
     assert not missing, "not in the catalog (run makemessages):\n" + "\n".join(missing)
