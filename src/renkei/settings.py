@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "renkei.funnel",
     "renkei.imports",
     "renkei.marketing",
+    "renkei.scoring",
     "renkei.web",
 ]
 
@@ -150,6 +151,8 @@ if TASKS_BACKEND == "rq":
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 # Large import files are read and prepared in a second process (renkei.imports.pipeline).
 IMPORT_PARALLEL = env_bool("IMPORT_PARALLEL", True)
+# Native threads a predictive-scoring fit or evaluation may use (renkei.scoring.model).
+SCORING_THREADS = env_int("SCORING_THREADS", 1)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
