@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "renkei.imports",
     "renkei.marketing",
     "renkei.scoring",
+    "renkei.analytics",
     "renkei.web",
 ]
 
