@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from renkei.marketing import services
+from renkei.marketing import personas, services
 from renkei.marketing.choices import SubmissionStatus
 from renkei.marketing.models import (
     ConsentRecord,
     ConsentText,
     Form,
     FormSubmission,
+    Persona,
+    PersonaMatch,
     Touch,
     TrackingSettings,
     Visitor,
@@ -87,3 +91,39 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     list_select_related = ["contact", "form", "consent_text"]
     list_filter = ["given"]
     raw_id_fields = ["contact", "submission"]
+
+
+@admin.register(Persona)
+class PersonaAdmin(admin.ModelAdmin):
+    """Saved through the persona services, so changes are audited and contacts re-matched."""
+
+    list_display = ["name", "is_active", "updated_at"]
+    search_fields = ["name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Persona, form: Any, change: bool) -> None:
+        values = {f: getattr(obj, f) for f in personas.PERSONA_FIELDS}
+        if change:
+            saved = personas.update_persona(obj, actor=request.user, **values)  # type: ignore[arg-type]
+        else:
+            saved = personas.create_persona(actor=request.user, **values)  # type: ignore[arg-type]
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request: HttpRequest, obj: Persona) -> None:
+        personas.delete_persona(obj, actor=request.user)  # type: ignore[arg-type]
+
+
+@admin.register(PersonaMatch)
+class PersonaMatchAdmin(admin.ModelAdmin):
+    """Read-only: matches are made by the matching or chosen on the contact's page."""
+
+    list_display = ["contact", "persona", "manual", "matched_at", "actor"]
+    list_select_related = ["contact", "persona", "actor"]
+    list_filter = ["manual", "persona"]
+    raw_id_fields = ["contact"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -42,3 +42,12 @@ class FieldMapping(models.TextChoices):
     COMPANY = "company", _("Company name")
     WEBSITE = "website", _("Company website")
     CUSTOM = "custom", _("Custom (kept with the submission)")
+
+
+class BuyerStage(models.TextChoices):
+    """The buyer journey (購買プロセス) a campaign or a piece of content is made for."""
+
+    AWARENESS = "awareness", _("Awareness")
+    INTEREST = "interest", _("Interest")
+    CONSIDERATION = "consideration", _("Consideration")
+    DECISION = "decision", _("Decision")

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
 from renkei.marketing.choices import FieldMapping, FieldType
-from renkei.marketing.models import Form, TrackingSettings, split_origins
+from renkei.marketing.models import Form, Persona, TrackingSettings, split_origins
 from renkei.marketing.schemas import definition_errors
 
 
@@ -131,3 +132,61 @@ class TrackingSettingsForm(forms.ModelForm):
 
     def clean_allowed_origins(self) -> str:
         return _clean_origins(self.cleaned_data["allowed_origins"])
+
+
+# --- personas -------------------------------------------------------------------------
+def _checkboxes(choices: Any, label: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+
+class PersonaForm(forms.Form):
+    """A persona's description and fit criteria (empty criteria are not used)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    pains = forms.CharField(
+        label=_("Pains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What troubles them and what they want to change."),
+    )
+    industries = _checkboxes(Industry.choices, _("Industries"))
+    employee_bands = _checkboxes(EmployeeBand.choices, _("Company sizes (employees)"))
+    department_keywords = forms.CharField(
+        label=_("Department keywords"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line or separated by commas; a department containing any of them fits."),
+    )
+    title_keywords = forms.CharField(
+        label=_("Title keywords"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line or separated by commas, such as 部長, 課長, manager."),
+    )
+    regions = _checkboxes(Region.choices, _("Regions"))
+    prefectures = forms.MultipleChoiceField(
+        label=_("Prefectures"),
+        choices=Prefecture.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("A company in one of the regions or one of the prefectures fits."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Match contacts automatically"), required=False, initial=True
+    )
+
+    @classmethod
+    def for_persona(cls, persona: Persona | None, data: Any = None) -> PersonaForm:
+        if persona is None or data is not None:
+            return cls(data)
+        initial = {f: getattr(persona, f) for f in cls.base_fields}
+        return cls(initial=initial)

@@ -1,8 +1,10 @@
 """Web touches, visitors and the organisation's tracking settings; lead-capture forms,
-their submissions and the consent given with them."""
+their submissions and the consent given with them; personas and the contacts matched to
+them."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -257,3 +259,81 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} v{self.consent_text_id} {self.given}"
+
+
+def split_keywords(text: str) -> list[str]:
+    """Keywords one a line or separated by commas (、 and ， too), without blanks."""
+    for sep in ("、", "，", ","):
+        text = text.replace(sep, "\n")
+    return [k.strip() for k in text.splitlines() if k.strip()]
+
+
+class Persona(models.Model):
+    """A description of a typical buyer marketing designs for: who they are, what hurts,
+    and the fit criteria that match contacts to it (renkei.marketing.personas)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    pains = models.TextField(_("pains"), blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    employee_bands = models.JSONField(_("company sizes"), default=list, blank=True)
+    department_keywords = models.TextField(_("department keywords"), blank=True)
+    title_keywords = models.TextField(_("title keywords"), blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    prefectures = models.JSONField(_("prefectures"), default=list, blank=True)
+    is_active = models.BooleanField(
+        _("matched automatically"),
+        default=True,
+        help_text=_("Inactive personas keep their hand-picked contacts but match no others."),
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def department_keyword_list(self) -> list[str]:
+        return split_keywords(self.department_keywords)
+
+    @property
+    def title_keyword_list(self) -> list[str]:
+        return split_keywords(self.title_keywords)
+
+
+class PersonaMatch(models.Model):
+    """The persona a contact is matched to: chosen by hand (kept whatever the automatic
+    matching finds) or found automatically. A contact that fits no persona has no row."""
+
+    contact = models.OneToOneField(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="persona_match",
+    )
+    persona = models.ForeignKey(
+        Persona, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="matches"
+    )
+    manual = models.BooleanField(_("chosen by hand"), default=False)
+    matched_at = models.DateTimeField(_("matched"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("persona match")
+        verbose_name_plural = _("persona matches")
+        indexes = [models.Index(fields=["persona", "manual"], name="personamatch_persona")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.persona_id}"

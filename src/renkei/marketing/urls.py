@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from renkei.marketing.views import builder, forms, tracking
+from renkei.marketing.views import builder, forms, personas, tracking
 
 app_name = "marketing"
 
@@ -24,4 +24,11 @@ urlpatterns += [
     path("marketing/forms/<int:pk>/edit/", builder.form_edit, name="form_edit"),
     path("marketing/submissions/<int:pk>/", builder.submission_detail, name="submission_detail"),
     path("marketing/tracking/", builder.tracking_settings, name="tracking_settings"),
+    path("marketing/personas/", personas.persona_list, name="personas"),
+    path("marketing/personas/new/", personas.persona_new, name="persona_new"),
+    path("marketing/personas/rematch/", personas.persona_rematch, name="persona_rematch"),
+    path("marketing/personas/<int:pk>/", personas.persona_detail, name="persona_detail"),
+    path("marketing/personas/<int:pk>/edit/", personas.persona_edit, name="persona_edit"),
+    path("marketing/personas/<int:pk>/delete/", personas.persona_delete, name="persona_delete"),
+    path("marketing/contacts/<int:pk>/persona/", personas.contact_persona, name="contact_persona"),
 ]

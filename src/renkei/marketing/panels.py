@@ -1,0 +1,28 @@
+"""The persona panel on a contact's page (registered with renkei.contacts.panels)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from renkei.contacts.models import Contact
+from renkei.contacts.panels import ContactPanel, register_panel
+from renkei.core.choices import Role
+from renkei.marketing.models import Persona, PersonaMatch
+from renkei.marketing.personas import explain
+
+
+@register_panel
+def persona_panel(request: HttpRequest, contact: Contact) -> ContactPanel:
+    match = PersonaMatch.objects.select_related("persona", "actor").filter(contact=contact).first()
+    can_choose = request.user.has_role(Role.MARKETING)  # type: ignore[union-attr]
+    return ContactPanel(
+        template="marketing/partials/contact_persona.html",
+        context={
+            "contact": contact,
+            "match": match,
+            "checks": explain(match.persona, contact) if match else [],
+            "can_choose": can_choose,
+            "personas": list(Persona.objects.only("id", "name")) if can_choose else [],
+        },
+        order=10,
+    )

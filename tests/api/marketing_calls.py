@@ -1,0 +1,62 @@
+"""The marketing endpoints' calls for the OpenAPI contract test (test_openapi_contract):
+every endpoint once with success, and some errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from renkei.contacts.models import Contact
+from renkei.marketing import personas
+from renkei.marketing.models import Persona
+from tests.api.helpers import ApiClient
+
+
+def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact) -> list[Any]:
+    from tests.api.test_openapi_contract import Call
+
+    persona = personas.create_persona(actor=None, name="情シス部長", title_keywords="部長")
+    doomed = Persona.objects.create(name="削除予定", created_at=persona.created_at)
+    return [
+        Call("get", "/personas", "/personas", 200, params={"q": "情シス"}),
+        Call("get", "/personas/{persona_id}", f"/personas/{persona.pk}", 200),
+        Call(
+            "post",
+            "/personas",
+            "/personas",
+            201,
+            body={
+                "name": "関西の製造業",
+                "industries": ["manufacturing"],
+                "employee_bands": ["300-999"],
+                "department_keywords": ["生産管理", "工場"],
+                "regions": ["kinki"],
+                "prefectures": ["27"],
+            },
+        ),
+        Call(
+            "patch",
+            "/personas/{persona_id}",
+            f"/personas/{persona.pk}",
+            200,
+            body={"pains": "紙の日報", "title_keywords": ["部長", "課長"]},
+        ),
+        Call("delete", "/personas/{persona_id}", f"/personas/{doomed.pk}", 204),
+        Call("post", "/personas/match", "/personas/match", 202),
+        Call(
+            "put",
+            "/contacts/{contact_id}/persona",
+            f"/contacts/{contact.pk}/persona",
+            200,
+            body={"persona_id": persona.pk},
+        ),
+        Call("get", "/contacts/{contact_id}/persona", f"/contacts/{contact.pk}/persona", 200),
+        Call("post", "/personas", "/personas", 422, body={"name": "  "}),
+        Call(
+            "put",
+            "/contacts/{contact_id}/persona",
+            f"/contacts/{contact.pk}/persona",
+            403,
+            body={"persona_id": None},
+            client=as_inside_sales,
+        ),
+    ]
