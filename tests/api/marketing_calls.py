@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from renkei.contacts.models import Contact
-from renkei.marketing import personas
+from renkei.marketing import campaigns, personas
 from renkei.marketing.models import Persona
 from tests.api.helpers import ApiClient
+from tests.factories import make_contact
 
 
 def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact) -> list[Any]:
@@ -16,6 +17,13 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
 
     persona = personas.create_persona(actor=None, name="情シス部長", title_keywords="部長")
     doomed = Persona.objects.create(name="削除予定", created_at=persona.created_at)
+    expo = campaigns.create_campaign(
+        actor=None, name="展示会", type="exhibition", utm_campaign="expo", budget=100
+    )
+    old = campaigns.create_campaign(actor=None, name="旧", type="other")
+    (member, leaving) = campaigns.add_members(
+        expo, [contact, make_contact()], status="registered", actor=None
+    ).added
     return [
         Call("get", "/personas", "/personas", 200, params={"q": "情シス"}),
         Call("get", "/personas/{persona_id}", f"/personas/{persona.pk}", 200),
@@ -58,5 +66,67 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
             403,
             body={"persona_id": None},
             client=as_inside_sales,
+        ),
+        Call("get", "/campaigns", "/campaigns", 200, params={"type": ["exhibition"]}),
+        Call("get", "/campaigns/{campaign_id}", f"/campaigns/{expo.pk}", 200),
+        Call(
+            "post",
+            "/campaigns",
+            "/campaigns",
+            201,
+            body={
+                "name": "DXウェビナー",
+                "type": "webinar",
+                "channel": "webinar",
+                "buyer_stage": "interest",
+                "start_date": "2026-06-01",
+                "end_date": "2026-06-01",
+                "budget": 200000,
+                "target_persona_ids": [persona.pk],
+            },
+        ),
+        Call(
+            "patch",
+            "/campaigns/{campaign_id}",
+            f"/campaigns/{expo.pk}",
+            200,
+            body={"actual_cost": 80, "channel": None},
+        ),
+        Call("delete", "/campaigns/{campaign_id}", f"/campaigns/{old.pk}", 204),
+        Call("get", "/campaigns/{campaign_id}/report", f"/campaigns/{expo.pk}/report", 200),
+        Call("get", "/campaigns/{campaign_id}/members", f"/campaigns/{expo.pk}/members", 200),
+        Call(
+            "post",
+            "/campaigns/{campaign_id}/members",
+            f"/campaigns/{expo.pk}/members",
+            201,
+            body={"contact_ids": [make_contact().pk], "status": "invited"},
+        ),
+        Call(
+            "patch",
+            "/campaigns/{campaign_id}/members/{member_id}",
+            f"/campaigns/{expo.pk}/members/{member.pk}",
+            200,
+            body={"status": "attended"},
+        ),
+        Call(
+            "delete",
+            "/campaigns/{campaign_id}/members/{member_id}",
+            f"/campaigns/{expo.pk}/members/{leaving.pk}",
+            204,
+        ),
+        Call(
+            "patch",
+            "/campaigns/{campaign_id}/members/{member_id}",
+            f"/campaigns/{expo.pk}/members/{member.pk}",
+            422,
+            body={"status": "attended"},
+        ),
+        Call(
+            "post",
+            "/campaigns",
+            "/campaigns",
+            422,
+            body={"name": "x", "type": "ads", "utm_campaign": "expo"},
         ),
     ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from renkei.contacts.choices import Industry
-from renkei.marketing import personas
-from renkei.marketing.models import Persona, PersonaMatch
+from renkei.marketing import campaigns, personas
+from renkei.marketing.models import CampaignMember, Persona, PersonaMatch
 from tests.api.helpers import error_of
 from tests.factories import make_account, make_contact
 
@@ -63,3 +63,79 @@ def test_choosing_and_releasing_a_contacts_persona(marketer, api_for):
     missing = api.put(f"/contacts/{contact.pk}/persona", {"persona_id": 999999})
     assert missing.status_code == 422 and "persona_id" in error_of(missing)["fields"]
     assert PersonaMatch.objects.get(contact=contact).persona == auto
+
+
+# --- Campaigns --------------------------------------------------------------------------
+@pytest.fixture
+def webinar(marketer):
+    return campaigns.create_campaign(
+        actor=marketer, name="DXウェビナー", type="webinar", utm_campaign="dx-webinar"
+    )
+
+
+def test_marketing_creates_a_campaign_with_personas_and_an_owner(marketer, api_for):
+    persona = personas.create_persona(actor=marketer, name="情シス")
+    response = api_for(marketer).post(
+        "/campaigns",
+        {
+            "name": "展示会 2026",
+            "type": "exhibition",
+            "budget": 1_000_000,
+            "target_persona_ids": [persona.pk],
+            "owner_id": marketer.pk,
+            "start_date": "2026-04-08",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["target_personas"] == [{"id": persona.pk, "name": "情シス"}]
+    assert body["owner"]["id"] == marketer.pk and body["utm_campaign"]
+
+
+def test_a_negative_budget_is_refused(marketer, api_for):
+    response = api_for(marketer).post("/campaigns", {"name": "x", "type": "ads", "budget": -1})
+    assert response.status_code == 422 and "budget" in error_of(response)["fields"]
+
+
+def test_members_are_added_and_their_status_history_is_returned(marketer, api_for, webinar):
+    contacts = [make_contact() for _ in range(3)]
+    api = api_for(marketer)
+    added = api.post(
+        f"/campaigns/{webinar.pk}/members",
+        {"contact_ids": [c.pk for c in contacts], "status": "registered"},
+    )
+    assert added.json() == {"added": 3, "already": 0}
+    member = CampaignMember.objects.get(contact=contacts[0])
+    changed = api.patch(f"/campaigns/{webinar.pk}/members/{member.pk}", {"status": "attended"})
+    history = changed.json()["history"]
+    assert [h["to_status"] for h in history] == ["attended", "registered"]
+    again = api.patch(f"/campaigns/{webinar.pk}/members/{member.pk}", {"status": "attended"})
+    assert again.status_code == 422 and error_of(again)["code"] == "unchanged"
+    listed = api.get(f"/campaigns/{webinar.pk}/members", {"status": "attended"}).json()
+    assert listed["count"] == 1
+
+
+def test_adding_an_unknown_contact_is_a_field_error(marketer, api_for, webinar):
+    response = api_for(marketer).post(f"/campaigns/{webinar.pk}/members", {"contact_ids": [999999]})
+    assert response.status_code == 422 and "contact_ids" in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize(("path", "allowed"), [("/campaigns", 4), ("/campaigns/{id}/members", 4)])
+def test_campaign_lists_run_a_fixed_number_of_queries(
+    marketer, api_for, webinar, path, allowed, django_assert_max_num_queries
+):
+    persona = personas.create_persona(actor=marketer, name="情シス")
+    for n in range(5):
+        campaigns.create_campaign(
+            actor=marketer, name=f"c{n}", type="email", target_personas=[persona]
+        )
+    members = [make_contact() for _ in range(5)]
+    campaigns.add_members(webinar, members, actor=marketer)
+    for member in webinar.members.all():
+        campaigns.change_member_status(member, "attended", actor=marketer)
+    api = api_for(marketer)
+    api.get("/me")
+    # token, count, page and one prefetch (personas, or status histories)
+    with django_assert_max_num_queries(allowed + (1 if "members" in path else 0)):
+        body = api.get(path.replace("{id}", str(webinar.pk)), {"limit": 5}).json()
+    assert len(body["items"]) == 5

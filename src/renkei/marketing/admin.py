@@ -7,9 +7,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from renkei.marketing import personas, services
+from renkei.marketing import campaigns, personas, services
 from renkei.marketing.choices import SubmissionStatus
 from renkei.marketing.models import (
+    Campaign,
+    CampaignMember,
     ConsentRecord,
     ConsentText,
     Form,
@@ -120,6 +122,57 @@ class PersonaMatchAdmin(admin.ModelAdmin):
     list_display = ["contact", "persona", "manual", "matched_at", "actor"]
     list_select_related = ["contact", "persona", "actor"]
     list_filter = ["manual", "persona"]
+    raw_id_fields = ["contact"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Saved through the campaign services, so changes are audited and touches linked."""
+
+    list_display = ["name", "type", "start_date", "end_date", "budget", "actual_cost", "owner"]
+    list_filter = ["type"]
+    search_fields = ["name", "utm_campaign"]
+    readonly_fields = ["created_at", "updated_at"]
+    filter_horizontal = ["target_personas"]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        values = {f: getattr(obj, f) for f in campaigns.CAMPAIGN_FIELDS}
+        personas_ = form.cleaned_data.get("target_personas", [])
+        if change:
+            saved = campaigns.update_campaign(
+                obj,
+                actor=request.user,
+                target_personas=personas_,
+                **values,  # type: ignore[arg-type]
+            )
+        else:
+            saved = campaigns.create_campaign(
+                actor=request.user,
+                target_personas=personas_,
+                **values,  # type: ignore[arg-type]
+            )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # target personas were set by the service
+
+    def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
+        campaigns.delete_campaign(obj, actor=request.user)  # type: ignore[arg-type]
+
+
+@admin.register(CampaignMember)
+class CampaignMemberAdmin(admin.ModelAdmin):
+    """Read-only: members change on the campaign's page, which records their history."""
+
+    list_display = ["campaign", "contact", "status", "created_at", "updated_at"]
+    list_select_related = ["campaign", "contact"]
+    list_filter = ["status", "campaign"]
     raw_id_fields = ["contact"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -6,18 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from renkei.contacts.models import Contact
-from renkei.core.api import error_responses, paginate, require_role
+from renkei.core.api import active_user, error_responses, paginate, require_role
 from renkei.core.choices import Role
 from renkei.core.permissions import ALL_ROLES
+from renkei.marketing import campaigns as campaign_services
 from renkei.marketing import personas as persona_services
 from renkei.marketing.api_schemas import (
+    CampaignCreate,
+    CampaignOut,
+    CampaignPage,
+    CampaignPatch,
+    CampaignQuery,
+    CampaignReportOut,
     MatchStarted,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+    MemberQuery,
+    MembersAdd,
+    MembersAdded,
     PersonaChoice,
     PersonaCreate,
     PersonaMatchOut,
@@ -26,7 +40,13 @@ from renkei.marketing.api_schemas import (
     PersonaPatch,
     PersonaQuery,
 )
-from renkei.marketing.models import Persona, PersonaMatch
+from renkei.marketing.models import (
+    Campaign,
+    CampaignMember,
+    CampaignMemberChange,
+    Persona,
+    PersonaMatch,
+)
 
 router = Router(tags=["marketing"])
 MARKETING = (Role.MARKETING,)
@@ -154,3 +174,207 @@ def set_contact_persona(request: HttpRequest, contact_id: int, payload: PersonaC
             )
     match = persona_services.choose_persona(contact, persona, actor=user)
     return _match_out(match)
+
+
+# --- Campaigns --------------------------------------------------------------------------
+
+
+def _campaign_values(values: dict[str, Any]) -> dict[str, Any]:
+    if "owner_id" in values:
+        values["owner"] = active_user(values.pop("owner_id"), field="owner_id")
+    if "target_persona_ids" in values:
+        ids = values.pop("target_persona_ids")
+        found = list(Persona.objects.filter(pk__in=ids))
+        if len(found) != len(set(ids)):
+            raise ValidationError(
+                {
+                    "target_persona_ids": _(
+                        "Select a valid choice. That choice is not one of the available choices."
+                    )
+                }
+            )
+        values["target_personas"] = found
+    for name in ("channel", "buyer_stage"):
+        if name in values and values[name] is None:
+            values[name] = ""
+    return values
+
+
+def _campaigns() -> Any:
+    return Campaign.objects.select_related("owner").prefetch_related("target_personas")
+
+
+@router.get(
+    "/campaigns", response={200: CampaignPage, **error_responses(422)}, summary="List campaigns"
+)
+def list_campaigns(request: HttpRequest, query: Query[CampaignQuery]) -> dict[str, Any]:
+    """Campaigns, latest start first (campaigns without dates last)."""
+    require_role(request, *ALL_ROLES)
+    campaigns = _campaigns().order_by(F("start_date").desc(nulls_last=True), "name", "id")
+    if query.q.strip():
+        q = query.q.strip()
+        campaigns = campaigns.filter(Q(name__icontains=q) | Q(utm_campaign__icontains=q))
+    if query.type:
+        campaigns = campaigns.filter(type__in=query.type)
+    return paginate(campaigns, query)
+
+
+@router.get(
+    "/campaigns/{int:campaign_id}",
+    response={200: CampaignOut, **error_responses(404)},
+    summary="Get a campaign",
+)
+def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    require_role(request, *ALL_ROLES)
+    return get_object_or_404(_campaigns(), pk=campaign_id)
+
+
+@router.post(
+    "/campaigns",
+    response={201: CampaignOut, **error_responses(403, 422)},
+    summary="Create a campaign",
+)
+def create_campaign(request: HttpRequest, payload: CampaignCreate) -> Status[Campaign]:
+    """Create a campaign; touches already recorded with its UTM code are linked to it."""
+    user = require_role(request, *MARKETING)
+    values = _campaign_values(payload.model_dump())
+    campaign = campaign_services.create_campaign(actor=user, **values)
+    return Status(201, _campaigns().get(pk=campaign.pk))
+
+
+@router.patch(
+    "/campaigns/{int:campaign_id}",
+    response={200: CampaignOut, **error_responses(403, 404, 422)},
+    summary="Update a campaign",
+)
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Campaign:
+    """Change the fields sent; a new UTM code re-links the touches."""
+    user = require_role(request, *MARKETING)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    values = _campaign_values(payload.model_dump(exclude_unset=True))
+    campaign_services.update_campaign(campaign, actor=user, **values)
+    return _campaigns().get(pk=campaign.pk)
+
+
+@router.delete(
+    "/campaigns/{int:campaign_id}",
+    response={204: None, **error_responses(403, 404)},
+    summary="Delete a campaign",
+)
+def delete_campaign(request: HttpRequest, campaign_id: int) -> Status[None]:
+    """Delete a campaign and its members; its touches stay, without a campaign."""
+    user = require_role(request, *MARKETING)
+    campaign_services.delete_campaign(get_object_or_404(Campaign, pk=campaign_id), actor=user)
+    return Status(204, None)
+
+
+@router.get(
+    "/campaigns/{int:campaign_id}/report",
+    response={200: CampaignReportOut, **error_responses(404)},
+    summary="A campaign's roll-up",
+)
+def campaign_report(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    """Members by status, touches by type, contacts reached, stages reached by members
+    (from stage changes) and cost per lead and per opportunity."""
+    require_role(request, *ALL_ROLES)
+    report = campaign_services.campaign_report(get_object_or_404(Campaign, pk=campaign_id))
+    return {
+        **{
+            k: v
+            for k, v in vars(report).items()
+            if k not in {"stages", "members_by_status", "touches_by_type"}
+        },
+        "members_by_status": [
+            {"value": v, "label": str(label), "count": n}
+            for v, label, n in report.members_by_status
+        ],
+        "touches_by_type": [
+            {"value": v, "label": str(label), "count": n} for v, label, n in report.touches_by_type
+        ],
+        "stages": [
+            {"stage": s["stage"], "ever": s["ever"], "since_joining": s["since"]}
+            for s in report.stages
+        ],
+    }
+
+
+def _members(campaign_id: int) -> Any:
+    return (
+        CampaignMember.objects.filter(campaign_id=campaign_id)
+        .select_related("contact")
+        .prefetch_related(
+            Prefetch("changes", queryset=CampaignMemberChange.objects.select_related("actor"))
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+@router.get(
+    "/campaigns/{int:campaign_id}/members",
+    response={200: MemberPage, **error_responses(404, 422)},
+    summary="List a campaign's members",
+)
+def list_members(
+    request: HttpRequest, campaign_id: int, query: Query[MemberQuery]
+) -> dict[str, Any]:
+    """Members with their status history, last status change first."""
+    require_role(request, *ALL_ROLES)
+    get_object_or_404(Campaign.objects.only("pk"), pk=campaign_id)
+    members = _members(campaign_id)
+    if query.status:
+        members = members.filter(status__in=query.status)
+    return paginate(members, query)
+
+
+@router.post(
+    "/campaigns/{int:campaign_id}/members",
+    response={201: MembersAdded, **error_responses(403, 404, 422)},
+    summary="Add members",
+)
+def add_members(
+    request: HttpRequest, campaign_id: int, payload: MembersAdd
+) -> Status[dict[str, int]]:
+    """Add contacts with `status`; contacts already members keep theirs."""
+    user = require_role(request, *MARKETING)
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    contacts = list(Contact.objects.filter(pk__in=payload.contact_ids).order_by("id"))
+    missing = set(payload.contact_ids) - {c.pk for c in contacts}
+    if missing:
+        raise ValidationError(
+            {
+                "contact_ids": _("No contact has the id %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(missing)))}
+            }
+        )
+    result = campaign_services.add_members(campaign, contacts, status=payload.status, actor=user)
+    return Status(201, {"added": len(result.added), "already": result.already})
+
+
+@router.patch(
+    "/campaigns/{int:campaign_id}/members/{int:member_id}",
+    response={200: MemberOut, **error_responses(403, 404, 422)},
+    summary="Change a member's status",
+)
+def change_member_status(
+    request: HttpRequest, campaign_id: int, member_id: int, payload: MemberPatch
+) -> CampaignMember:
+    """Set the status; the change is added to the member's history. Setting the status the
+    member already has is refused (`unchanged`)."""
+    user = require_role(request, *MARKETING)
+    member = get_object_or_404(CampaignMember, pk=member_id, campaign_id=campaign_id)
+    campaign_services.change_member_status(member, payload.status, actor=user)
+    return _members(campaign_id).get(pk=member.pk)
+
+
+@router.delete(
+    "/campaigns/{int:campaign_id}/members/{int:member_id}",
+    response={204: None, **error_responses(403, 404)},
+    summary="Remove a member",
+)
+def remove_member(request: HttpRequest, campaign_id: int, member_id: int) -> Status[None]:
+    user = require_role(request, *MARKETING)
+    member = get_object_or_404(
+        CampaignMember.objects.select_related("campaign"), pk=member_id, campaign_id=campaign_id
+    )
+    campaign_services.remove_member(member, actor=user)
+    return Status(204, None)

@@ -3,12 +3,23 @@ filters by."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
+from renkei.contacts.choices import (
+    EmployeeBand,
+    Industry,
+    LifecycleStage,
+    Prefecture,
+    Region,
+    SourceChannel,
+)
 from renkei.core.schemas import CreateSchema, PageOut, PageParams, PatchSchema, UserSummary
-from renkei.marketing.models import PersonaMatch
+from renkei.marketing.choices import BuyerStage, CampaignType, MemberStatus
+from renkei.marketing.models import Campaign, PersonaMatch
 
 # --- Personas ---------------------------------------------------------------------------
 
@@ -95,3 +106,153 @@ class PersonaChoice(CreateSchema):
 
 class MatchStarted(Schema):
     status: str = Field(description="`queued`: the worker matches every contact.")
+
+
+# --- Campaigns --------------------------------------------------------------------------
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    type: CampaignType
+    channel: SourceChannel | None
+    description: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    budget: int = Field(description="Japanese yen.")
+    actual_cost: int = Field(description="Japanese yen.")
+    target_personas: list[PersonaSummary]
+    buyer_stage: BuyerStage | None
+    owner: UserSummary | None
+    utm_campaign: str = Field(description="The utm_campaign value; touches with it belong here.")
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+    @staticmethod
+    def resolve_channel(obj: Campaign) -> str | None:
+        return obj.channel or None
+
+    @staticmethod
+    def resolve_buyer_stage(obj: Campaign) -> str | None:
+        return obj.buyer_stage or None
+
+    @staticmethod
+    def resolve_target_personas(obj: Campaign) -> list[Any]:
+        return list(obj.target_personas.all())
+
+
+class CampaignPage(PageOut):
+    items: list[CampaignOut]
+
+
+class CampaignCreate(CreateSchema):
+    name: str
+    type: CampaignType
+    channel: SourceChannel | None = None
+    description: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget: int = Field(0, ge=0, description="Japanese yen, not negative.")
+    actual_cost: int = Field(0, ge=0, description="Japanese yen, not negative.")
+    target_persona_ids: list[int] = Field(default_factory=list)
+    buyer_stage: BuyerStage | None = None
+    owner_id: int | None = None
+    utm_campaign: str = Field("", description="Made from the name when left empty.")
+
+
+class CampaignPatch(PatchSchema):
+    name: str = None  # type: ignore[assignment]
+    type: CampaignType = None  # type: ignore[assignment]
+    channel: SourceChannel | None = None
+    description: str = None  # type: ignore[assignment]
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget: int = Field(None, ge=0)  # type: ignore[assignment]
+    actual_cost: int = Field(None, ge=0)  # type: ignore[assignment]
+    target_persona_ids: list[int] = None  # type: ignore[assignment]
+    buyer_stage: BuyerStage | None = None
+    owner_id: int | None = None
+    utm_campaign: str = None  # type: ignore[assignment]
+
+
+class CampaignQuery(PageParams):
+    q: str = Field("", description="Part of the name or UTM code.")
+    type: list[CampaignType] = Field(default_factory=list, description="Repeat for several.")
+
+
+class CountOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class StageReachedOut(Schema):
+    stage: LifecycleStage
+    ever: int = Field(description="Members who entered this stage at any time.")
+    since_joining: int = Field(description="Members who entered it after joining the campaign.")
+
+
+class CampaignReportOut(Schema):
+    member_count: int
+    members_by_status: list[CountOut]
+    touch_count: int
+    touches_by_type: list[CountOut]
+    contacts_reached: int = Field(description="Members and contacts with a campaign touch.")
+    stages: list[StageReachedOut]
+    leads: int = Field(description="Members who reached lead or a later stage.")
+    opportunities: int
+    cost_per_lead: int | None = Field(description="Actual cost ÷ leads, in yen.")
+    cost_per_opportunity: int | None
+
+
+class MemberChangeOut(Schema):
+    from_status: MemberStatus | None
+    to_status: MemberStatus
+    at: AwareDatetime
+    actor: UserSummary | None
+    actor_label: str
+
+    @staticmethod
+    def resolve_from_status(obj: Any) -> str | None:
+        return obj.from_status or None
+
+
+class ContactSummary(Schema):
+    id: int
+    full_name: str
+    email: str
+
+
+class MemberOut(Schema):
+    id: int
+    contact: ContactSummary
+    status: MemberStatus
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    history: list[MemberChangeOut] = Field(description="Status changes, newest first.")
+
+    @staticmethod
+    def resolve_history(obj: Any) -> list[Any]:
+        return list(obj.changes.all())
+
+
+class MemberPage(PageOut):
+    items: list[MemberOut]
+
+
+class MemberQuery(PageParams):
+    status: list[MemberStatus] = Field(default_factory=list, description="Repeat for several.")
+
+
+class MembersAdd(CreateSchema):
+    contact_ids: list[int] = Field(min_length=1, max_length=1000)
+    status: MemberStatus = MemberStatus.INVITED
+
+
+class MembersAdded(Schema):
+    added: int
+    already: int = Field(description="Contacts that were members already (status kept).")
+
+
+class MemberPatch(CreateSchema):
+    status: MemberStatus

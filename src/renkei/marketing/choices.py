@@ -51,3 +51,25 @@ class BuyerStage(models.TextChoices):
     INTEREST = "interest", _("Interest")
     CONSIDERATION = "consideration", _("Consideration")
     DECISION = "decision", _("Decision")
+
+
+class CampaignType(models.TextChoices):
+    CONTENT = "content", _("Content")
+    WEBINAR = "webinar", _("Webinar")
+    SEMINAR = "seminar", _("Seminar")
+    EXHIBITION = "exhibition", _("Exhibition")
+    EMAIL = "email", _("Email")
+    ADS = "ads", _("Advertising")
+    REFERRAL = "referral", _("Referral")
+    OTHER = "other", _("Other")
+
+
+class MemberStatus(models.TextChoices):
+    """Where a campaign member stands (an invitee of a webinar, a visitor of a booth …)."""
+
+    INVITED = "invited", _("Invited")
+    REGISTERED = "registered", _("Registered")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    RESPONDED = "responded", _("Responded")
+    DECLINED = "declined", _("Declined")

@@ -10,8 +10,15 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
-from renkei.marketing.choices import FieldMapping, FieldType
-from renkei.marketing.models import Form, Persona, TrackingSettings, split_origins
+from renkei.marketing.choices import FieldMapping, FieldType, MemberStatus
+from renkei.marketing.models import (
+    Campaign,
+    Form,
+    Persona,
+    TrackingSettings,
+    split_origins,
+    validate_utm_code,
+)
 from renkei.marketing.schemas import definition_errors
 
 
@@ -190,3 +197,140 @@ class PersonaForm(forms.Form):
             return cls(data)
         initial = {f: getattr(persona, f) for f in cls.base_fields}
         return cls(initial=initial)
+
+
+# --- campaigns ------------------------------------------------------------------------
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign's settings; saved through renkei.marketing.campaigns."""
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name", "type", "channel", "buyer_stage", "target_personas", "start_date",
+            "end_date", "budget", "actual_cost", "owner", "utm_campaign", "description",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "target_personas": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "budget": forms.NumberInput(attrs={"min": 0, "step": 1}),
+            "actual_cost": forms.NumberInput(attrs={"min": 0, "step": 1}),
+        }
+        help_texts = {
+            "utm_campaign": _(
+                "The utm_campaign value of the campaign's links; left empty, it is made from "
+                "the name. Touches with this value belong to the campaign."
+            ),
+            "budget": _("Japanese yen, without commas."),
+            "actual_cost": _("Japanese yen spent so far; used for the cost per lead."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from renkei.core.models import User
+
+        self.fields["utm_campaign"].required = False
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "id"
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        self.fields["target_personas"].queryset = Persona.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["budget"].min_value = 0
+        self.fields["actual_cost"].min_value = 0
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("utm_campaign") and data.get("name"):
+            from renkei.marketing.campaigns import suggest_utm_code
+
+            data["utm_campaign"] = suggest_utm_code(data["name"])
+        return data
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["target_personas"] = list(values["target_personas"])
+        for key in ("budget", "actual_cost"):
+            values[key] = values[key] or 0
+        return values
+
+
+class AddMembersForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One a line, or separated by commas. Contacts already in the campaign keep "
+            "their status."
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices)
+
+
+class MemberStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices)
+
+
+class UtmLinkForm(forms.Form):
+    """The UTM link builder: a landing page and the five utm_ parameters."""
+
+    base_url = forms.URLField(
+        label=_("Landing page URL"),
+        max_length=1500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://www.example.co.jp/lp/"}),
+    )
+    utm_source = forms.CharField(
+        label=_("Source (utm_source)"),
+        max_length=200,
+        validators=[validate_utm_code],
+        help_text=_("Where the link is placed: google, newsletter, exhibition …"),
+    )
+    utm_medium = forms.CharField(
+        label=_("Medium (utm_medium)"),
+        max_length=200,
+        validators=[validate_utm_code],
+        help_text=_("The kind of channel: cpc, email, display, qr …"),
+    )
+    utm_campaign = forms.CharField(
+        label=_("Campaign (utm_campaign)"),
+        max_length=200,
+        validators=[validate_utm_code],
+        help_text=_("A campaign's UTM code links the visits to that campaign."),
+        widget=forms.TextInput(attrs={"list": "campaign-codes"}),
+    )
+    utm_content = forms.CharField(
+        label=_("Content (utm_content)"), max_length=200, required=False,
+        validators=[validate_utm_code],
+        help_text=_("Optional: which ad, banner or link."),
+    )  # fmt: skip
+    utm_term = forms.CharField(
+        label=_("Term (utm_term)"), max_length=200, required=False,
+        validators=[validate_utm_code],
+        help_text=_("Optional: the paid search keyword."),
+    )  # fmt: skip
+
+    def clean_base_url(self) -> str:
+        url = self.cleaned_data["base_url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Enter an http or https address."))
+        return url
+
+    def link(self) -> str:
+        from renkei.marketing.utm import build_utm_url
+
+        data = self.cleaned_data
+        return build_utm_url(
+            data["base_url"],
+            {
+                k: data[k]
+                for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+            },
+        )

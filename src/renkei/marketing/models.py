@@ -1,14 +1,24 @@
 """Web touches, visitors and the organisation's tracking settings; lead-capture forms,
 their submissions and the consent given with them; personas and the contacts matched to
-them."""
+them; campaigns with their members; content assets."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.marketing.choices import SubmissionStatus, TouchType
+from renkei.contacts.choices import SourceChannel
+from renkei.funnel.models import ImmutableModel
+from renkei.marketing.choices import (
+    BuyerStage,
+    CampaignType,
+    MemberStatus,
+    SubmissionStatus,
+    TouchType,
+)
 
 
 def split_origins(text: str) -> list[str]:
@@ -103,6 +113,14 @@ class Touch(models.Model):
     utm_term = models.CharField(_("UTM term"), max_length=200, blank=True)
     utm_content = models.CharField(_("UTM content"), max_length=200, blank=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touches",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -337,3 +355,126 @@ class PersonaMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} → {self.persona_id}"
+
+
+validate_utm_code = RegexValidator(
+    r"^[^\s&#?=%+/\\]+$",
+    _("Use letters, digits, hyphens or underscores (no spaces, &, #, ?, =, %%, + or /)."),
+    code="invalid_utm",
+)
+
+
+class Campaign(models.Model):
+    """A marketing campaign: an exhibition, a webinar, an ad flight, a content offer. Its
+    touches are those whose utm_campaign is its UTM code; its members are the contacts it
+    invited or reached, each with a status and its history."""
+
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=CampaignType.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=SourceChannel.choices, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget = models.PositiveBigIntegerField(
+        _("budget (JPY)"), default=0, validators=[MinValueValidator(0)]
+    )
+    actual_cost = models.PositiveBigIntegerField(
+        _("actual cost (JPY)"), default=0, validators=[MinValueValidator(0)]
+    )
+    target_personas = models.ManyToManyField(
+        Persona, verbose_name=_("target personas"), blank=True, related_name="campaigns"
+    )
+    buyer_stage = models.CharField(
+        _("buyer stage"), max_length=20, choices=BuyerStage.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_campaigns",
+    )
+    utm_campaign = models.CharField(
+        _("UTM code"),
+        max_length=200,
+        unique=True,
+        validators=[validate_utm_code],
+        help_text=_("The utm_campaign value of its links; touches with it belong to it."),
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "name", "id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+
+class CampaignMember(models.Model):
+    """A contact's part in a campaign and its current status (history in
+    CampaignMemberChange)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="members"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="campaign_memberships",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices)
+    created_at = models.DateTimeField(_("added"))
+    updated_at = models.DateTimeField(_("status changed"))
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("campaign member")
+        verbose_name_plural = _("campaign members")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "contact"], name="campaignmember_unique")
+        ]
+        indexes = [models.Index(fields=["contact", "-created_at"], name="campaignmember_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.contact_id} {self.status}"
+
+
+class CampaignMemberChange(ImmutableModel):
+    """One change of a member's status (the first one, from nothing, when added)."""
+
+    member = models.ForeignKey(
+        CampaignMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=MemberStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=MemberStatus.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("member status change")
+        verbose_name_plural = _("member status changes")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,4 +1,5 @@
-"""The persona panel on a contact's page (registered with renkei.contacts.panels)."""
+"""The persona and campaign panels on a contact's page (registered with
+renkei.contacts.panels)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest
 from renkei.contacts.models import Contact
 from renkei.contacts.panels import ContactPanel, register_panel
 from renkei.core.choices import Role
-from renkei.marketing.models import Persona, PersonaMatch
+from renkei.marketing.models import CampaignMember, Persona, PersonaMatch
 from renkei.marketing.personas import explain
 
 
@@ -25,4 +26,23 @@ def persona_panel(request: HttpRequest, contact: Contact) -> ContactPanel:
             "personas": list(Persona.objects.only("id", "name")) if can_choose else [],
         },
         order=10,
+    )
+
+
+@register_panel
+def campaigns_panel(request: HttpRequest, contact: Contact) -> ContactPanel | None:
+    memberships = list(
+        CampaignMember.objects.filter(contact=contact)
+        .select_related("campaign")
+        .order_by("-created_at", "-id")[:20]
+    )
+    if not memberships:
+        return None
+    return ContactPanel(
+        template="marketing/partials/contact_campaigns.html",
+        context={
+            "memberships": memberships,
+            "can_open": request.user.has_role(Role.MARKETING),  # type: ignore[union-attr]
+        },
+        order=20,
     )

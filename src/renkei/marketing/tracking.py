@@ -12,6 +12,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from renkei.contacts.models import Contact
+from renkei.marketing.campaigns import campaign_ids_for
 from renkei.marketing.choices import TouchType
 from renkei.marketing.models import Touch, Visitor
 
@@ -86,6 +87,7 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
     )
     if not created:
         Visitor.objects.filter(pk=visitor.pk).update(last_seen=now)
+    campaigns = campaign_ids_for(e.utm_campaign for e in batch.events)
     touches = []
     for offset, event in enumerate(batch.events):
         metadata: dict[str, Any] = dict(event.props)
@@ -110,6 +112,7 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
                 utm_term=event.utm_term,
                 utm_content=event.utm_content,
                 metadata=metadata,
+                campaign_id=campaigns.get(event.utm_campaign),
             )
         )
     Touch.objects.bulk_create(touches)
@@ -141,7 +144,10 @@ def record_touch(
     at: dt.datetime | None = None,
     **fields: Any,
 ) -> Touch:
-    """One server-side touch (a form submission, an email click)."""
+    """One server-side touch (a form submission, an email click), linked to the campaign
+    its utm_campaign names."""
+    code = fields.get("utm_campaign", "")
+    fields.setdefault("campaign_id", campaign_ids_for([code]).get(code))
     return Touch.objects.create(
         type=type,
         contact=contact,

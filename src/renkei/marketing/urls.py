@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from renkei.marketing.views import builder, forms, personas, tracking
+from renkei.marketing.views import builder, campaigns, forms, personas, tracking
 
 app_name = "marketing"
 
@@ -31,4 +31,25 @@ urlpatterns += [
     path("marketing/personas/<int:pk>/edit/", personas.persona_edit, name="persona_edit"),
     path("marketing/personas/<int:pk>/delete/", personas.persona_delete, name="persona_delete"),
     path("marketing/contacts/<int:pk>/persona/", personas.contact_persona, name="contact_persona"),
+    path("marketing/campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("marketing/campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("marketing/campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("marketing/campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("marketing/campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path(
+        "marketing/campaigns/<int:pk>/members/",
+        campaigns.campaign_members_add,
+        name="campaign_members_add",
+    ),
+    path(
+        "marketing/campaigns/<int:pk>/members/<int:member_id>/status/",
+        campaigns.campaign_member_status,
+        name="campaign_member_status",
+    ),
+    path(
+        "marketing/campaigns/<int:pk>/members/<int:member_id>/remove/",
+        campaigns.campaign_member_remove,
+        name="campaign_member_remove",
+    ),
+    path("marketing/utm/", campaigns.utm_builder, name="utm_builder"),
 ]

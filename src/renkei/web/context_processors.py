@@ -17,6 +17,7 @@ NAVIGATION = [
     ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,)),
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,)),
     ("marketing:personas", _("Personas"), "user-circle", (Role.MARKETING,)),
+    ("marketing:campaigns", _("Campaigns"), "speakerphone", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
