@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from renkei.contacts.models import Contact
-from renkei.marketing import campaigns, personas
+from renkei.marketing import campaigns, content, personas, tracking
 from renkei.marketing.models import Persona
 from tests.api.helpers import ApiClient
 from tests.factories import make_contact
@@ -24,6 +24,15 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
     (member, leaving) = campaigns.add_members(
         expo, [contact, make_contact()], status="registered", actor=None
     ).added
+    guide = content.create_content(
+        actor=None, title="DXガイド", kind="white_paper", url="https://example.co.jp/wp",
+        buyer_stage="interest", personas=[persona],
+    )  # fmt: skip
+    tracking.record_touch(type="page_view", contact=contact, url="https://example.co.jp/wp")
+    stale = content.create_content(
+        actor=None, title="旧資料", kind="other", url="https://example.co.jp/old",
+        buyer_stage="awareness",
+    )  # fmt: skip
     return [
         Call("get", "/personas", "/personas", 200, params={"q": "情シス"}),
         Call("get", "/personas/{persona_id}", f"/personas/{persona.pk}", 200),
@@ -128,5 +137,43 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
             "/campaigns",
             422,
             body={"name": "x", "type": "ads", "utm_campaign": "expo"},
+        ),
+        Call("get", "/content", "/content", 200, params={"stage": ["interest"]}),
+        Call("get", "/content/{content_id}", f"/content/{guide.pk}", 200),
+        Call("get", "/content/{content_id}/stats", f"/content/{guide.pk}/stats", 200),
+        Call(
+            "post",
+            "/content",
+            "/content",
+            201,
+            body={
+                "title": "導入事例",
+                "kind": "case_study",
+                "url": "https://example.co.jp/case",
+                "buyer_stage": "consideration",
+                "persona_ids": [persona.pk],
+                "campaign_id": expo.pk,
+            },
+        ),
+        Call(
+            "patch",
+            "/content/{content_id}",
+            f"/content/{guide.pk}",
+            200,
+            body={"description": "最新版", "campaign_id": None},
+        ),
+        Call("delete", "/content/{content_id}", f"/content/{stale.pk}", 204),
+        Call("get", "/content-map", "/content-map", 200),
+        Call(
+            "post",
+            "/content",
+            "/content",
+            422,
+            body={
+                "title": "重複",
+                "kind": "other",
+                "url": "https://www.example.co.jp/wp/",
+                "buyer_stage": "awareness",
+            },
         ),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from renkei.contacts.choices import Industry
-from renkei.marketing import campaigns, personas
+from renkei.marketing import campaigns, personas, tracking
 from renkei.marketing.models import CampaignMember, Persona, PersonaMatch
 from tests.api.helpers import error_of
 from tests.factories import make_account, make_contact
@@ -139,3 +139,49 @@ def test_campaign_lists_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(allowed + (1 if "members" in path else 0)):
         body = api.get(path.replace("{id}", str(webinar.pk)), {"limit": 5}).json()
     assert len(body["items"]) == 5
+
+
+# --- Content ----------------------------------------------------------------------------
+def test_content_is_registered_and_its_stats_and_map_returned(marketer, api_for):
+    persona = personas.create_persona(actor=marketer, name="情シス")
+    api = api_for(marketer)
+    created = api.post(
+        "/content",
+        {
+            "title": "DXガイド",
+            "kind": "white_paper",
+            "url": "https://www.example.co.jp/wp/dx.pdf",
+            "buyer_stage": "interest",
+            "persona_ids": [persona.pk],
+        },
+    )
+    assert created.status_code == 201, created.content
+    asset_id = created.json()["id"]
+    tracking.record_touch(
+        type="download", contact=make_contact(), url="https://example.co.jp/wp/dx.pdf"
+    )
+    stats = api.get(f"/content/{asset_id}/stats").json()
+    assert stats["downloads"] == 1 and stats["contacts"] == 1
+    grid = api.get("/content-map").json()
+    interest = next(r for r in grid["rows"] if r["stage"] == "interest")
+    assert interest["cells"][0] == {
+        "persona_id": persona.pk,
+        "assets": 1,
+        "touches": 1,
+        "missing": False,
+    }
+    assert grid["missing"] == 3
+
+
+def test_content_with_an_unknown_persona_is_refused(marketer, api_for):
+    response = api_for(marketer).post(
+        "/content",
+        {
+            "title": "x",
+            "kind": "other",
+            "url": "https://a.jp/x",
+            "buyer_stage": "decision",
+            "persona_ids": [999],
+        },
+    )
+    assert response.status_code == 422 and "persona_ids" in error_of(response)["fields"]

@@ -7,13 +7,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from renkei.marketing import campaigns, personas, services
+from renkei.marketing import campaigns, content, personas, services
 from renkei.marketing.choices import SubmissionStatus
 from renkei.marketing.models import (
     Campaign,
     CampaignMember,
     ConsentRecord,
     ConsentText,
+    ContentAsset,
     Form,
     FormSubmission,
     Persona,
@@ -180,3 +181,29 @@ class CampaignMemberAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(ContentAsset)
+class ContentAssetAdmin(admin.ModelAdmin):
+    """Saved through the content services, so changes are audited and touches linked."""
+
+    list_display = ["title", "kind", "buyer_stage", "url", "campaign"]
+    list_filter = ["kind", "buyer_stage"]
+    search_fields = ["title", "url"]
+    readonly_fields = ["created_at", "updated_at"]
+    filter_horizontal = ["personas"]
+
+    def save_model(self, request: HttpRequest, obj: ContentAsset, form: Any, change: bool) -> None:
+        values = {f: getattr(obj, f) for f in content.CONTENT_FIELDS}
+        chosen = form.cleaned_data.get("personas", [])
+        if change:
+            saved = content.update_content(obj, actor=request.user, personas=chosen, **values)  # type: ignore[arg-type]
+        else:
+            saved = content.create_content(actor=request.user, personas=chosen, **values)  # type: ignore[arg-type]
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # personas were set by the service
+
+    def delete_model(self, request: HttpRequest, obj: ContentAsset) -> None:
+        content.delete_content(obj, actor=request.user)  # type: ignore[arg-type]

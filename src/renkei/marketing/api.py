@@ -17,6 +17,7 @@ from renkei.core.api import active_user, error_responses, paginate, require_role
 from renkei.core.choices import Role
 from renkei.core.permissions import ALL_ROLES
 from renkei.marketing import campaigns as campaign_services
+from renkei.marketing import content as content_services
 from renkei.marketing import personas as persona_services
 from renkei.marketing.api_schemas import (
     CampaignCreate,
@@ -25,6 +26,13 @@ from renkei.marketing.api_schemas import (
     CampaignPatch,
     CampaignQuery,
     CampaignReportOut,
+    ContentCreate,
+    ContentMapOut,
+    ContentOut,
+    ContentPage,
+    ContentPatch,
+    ContentQuery,
+    ContentStatsOut,
     MatchStarted,
     MemberOut,
     MemberPage,
@@ -44,6 +52,7 @@ from renkei.marketing.models import (
     Campaign,
     CampaignMember,
     CampaignMemberChange,
+    ContentAsset,
     Persona,
     PersonaMatch,
 )
@@ -378,3 +387,154 @@ def remove_member(request: HttpRequest, campaign_id: int, member_id: int) -> Sta
     )
     campaign_services.remove_member(member, actor=user)
     return Status(204, None)
+
+
+# --- Content ----------------------------------------------------------------------------
+
+
+def _content_values(values: dict[str, Any]) -> dict[str, Any]:
+    if "persona_ids" in values:
+        ids = values.pop("persona_ids")
+        found = list(Persona.objects.filter(pk__in=ids))
+        if len(found) != len(set(ids)):
+            raise ValidationError(
+                {
+                    "persona_ids": _(
+                        "Select a valid choice. That choice is not one of the available choices."
+                    )
+                }
+            )
+        values["personas"] = found
+    if "campaign_id" in values:
+        campaign_id = values.pop("campaign_id")
+        values["campaign"] = None
+        if campaign_id is not None:
+            values["campaign"] = Campaign.objects.filter(pk=campaign_id).first()
+            if values["campaign"] is None:
+                raise ValidationError(
+                    {
+                        "campaign_id": _(
+                            "Select a valid choice. That choice is not one of the available "
+                            "choices."
+                        )
+                    }
+                )
+    return values
+
+
+def _assets() -> Any:
+    return ContentAsset.objects.select_related("campaign").prefetch_related("personas")
+
+
+@router.get("/content", response={200: ContentPage, **error_responses(422)}, summary="List content")
+def list_content(request: HttpRequest, query: Query[ContentQuery]) -> dict[str, Any]:
+    require_role(request, *ALL_ROLES)
+    assets = _assets().order_by("title", "id")
+    if query.q.strip():
+        q = query.q.strip()
+        assets = assets.filter(Q(title__icontains=q) | Q(url__icontains=q))
+    if query.stage:
+        assets = assets.filter(buyer_stage__in=query.stage)
+    if query.kind:
+        assets = assets.filter(kind__in=query.kind)
+    if query.persona is not None:
+        assets = assets.filter(personas=query.persona)
+    return paginate(assets, query)
+
+
+@router.get(
+    "/content/{int:content_id}",
+    response={200: ContentOut, **error_responses(404)},
+    summary="Get a content asset",
+)
+def get_content(request: HttpRequest, content_id: int) -> ContentAsset:
+    require_role(request, *ALL_ROLES)
+    return get_object_or_404(_assets(), pk=content_id)
+
+
+@router.get(
+    "/content/{int:content_id}/stats",
+    response={200: ContentStatsOut, **error_responses(404)},
+    summary="A content asset's touches and effect",
+)
+def content_stats(request: HttpRequest, content_id: int) -> dict[str, Any]:
+    """Views, downloads and form submissions, and the contacts who moved forward in the
+    funnel within 90 days after their first touch with it."""
+    require_role(request, *ALL_ROLES)
+    asset = get_object_or_404(ContentAsset, pk=content_id)
+    stats = content_services.content_stats([asset.pk]).get(asset.pk) or {}
+    effect = content_services.content_effects([asset.pk]).get(asset.pk)
+    return {
+        "views": stats.get("views", 0),
+        "downloads": stats.get("downloads", 0),
+        "form_submissions": stats.get("forms", 0),
+        "contacts": effect.contacts if effect else 0,
+        "moved_forward": effect.moved_forward if effect else 0,
+        "moved_forward_share": effect.share if effect else None,
+    }
+
+
+@router.post(
+    "/content",
+    response={201: ContentOut, **error_responses(403, 422)},
+    summary="Create a content asset",
+)
+def create_content(request: HttpRequest, payload: ContentCreate) -> Status[ContentAsset]:
+    """Register content; touches already recorded at its URL are linked in the background."""
+    user = require_role(request, *MARKETING)
+    asset = content_services.create_content(actor=user, **_content_values(payload.model_dump()))
+    return Status(201, _assets().get(pk=asset.pk))
+
+
+@router.patch(
+    "/content/{int:content_id}",
+    response={200: ContentOut, **error_responses(403, 404, 422)},
+    summary="Update a content asset",
+)
+def update_content(request: HttpRequest, content_id: int, payload: ContentPatch) -> ContentAsset:
+    user = require_role(request, *MARKETING)
+    asset = get_object_or_404(ContentAsset, pk=content_id)
+    values = _content_values(payload.model_dump(exclude_unset=True))
+    content_services.update_content(asset, actor=user, **values)
+    return _assets().get(pk=asset.pk)
+
+
+@router.delete(
+    "/content/{int:content_id}",
+    response={204: None, **error_responses(403, 404)},
+    summary="Delete a content asset",
+)
+def delete_content(request: HttpRequest, content_id: int) -> Status[None]:
+    """Delete an asset; its touches stay, without content."""
+    user = require_role(request, *MARKETING)
+    content_services.delete_content(get_object_or_404(ContentAsset, pk=content_id), actor=user)
+    return Status(204, None)
+
+
+@router.get(
+    "/content-map", response={200: ContentMapOut, **error_responses()}, summary="The content map"
+)
+def get_content_map(request: HttpRequest) -> dict[str, Any]:
+    """Content assets and their touches by buyer stage × persona (the last cell of each row
+    is the content for any persona)."""
+    require_role(request, *ALL_ROLES)
+    grid = content_services.content_map()
+    return {
+        "personas": grid.personas,
+        "rows": [
+            {
+                "stage": stage,
+                "cells": [
+                    {
+                        "persona_id": c.persona_id,
+                        "assets": c.assets,
+                        "touches": c.touches,
+                        "missing": c.persona_id is not None and c.missing,
+                    }
+                    for c in cells
+                ],
+            }
+            for stage, _label, cells in grid.rows
+        ],
+        "missing": grid.missing,
+    }

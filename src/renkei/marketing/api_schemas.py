@@ -18,7 +18,7 @@ from renkei.contacts.choices import (
     SourceChannel,
 )
 from renkei.core.schemas import CreateSchema, PageOut, PageParams, PatchSchema, UserSummary
-from renkei.marketing.choices import BuyerStage, CampaignType, MemberStatus
+from renkei.marketing.choices import BuyerStage, CampaignType, ContentKind, MemberStatus
 from renkei.marketing.models import Campaign, PersonaMatch
 
 # --- Personas ---------------------------------------------------------------------------
@@ -256,3 +256,89 @@ class MembersAdded(Schema):
 
 class MemberPatch(CreateSchema):
     status: MemberStatus
+
+
+# --- Content ----------------------------------------------------------------------------
+
+
+class CampaignSummary(Schema):
+    id: int
+    name: str
+
+
+class ContentOut(Schema):
+    id: int
+    title: str
+    kind: ContentKind
+    url: str
+    buyer_stage: BuyerStage
+    personas: list[PersonaSummary] = Field(description="Empty: content for any persona.")
+    campaign: CampaignSummary | None
+    description: str
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+    @staticmethod
+    def resolve_personas(obj: Any) -> list[Any]:
+        return list(obj.personas.all())
+
+
+class ContentPage(PageOut):
+    items: list[ContentOut]
+
+
+class ContentCreate(CreateSchema):
+    title: str
+    kind: ContentKind
+    url: str = Field(description="http(s); page views, downloads and forms at it count.")
+    buyer_stage: BuyerStage
+    persona_ids: list[int] = Field(default_factory=list)
+    campaign_id: int | None = None
+    description: str = ""
+
+
+class ContentPatch(PatchSchema):
+    title: str = None  # type: ignore[assignment]
+    kind: ContentKind = None  # type: ignore[assignment]
+    url: str = None  # type: ignore[assignment]
+    buyer_stage: BuyerStage = None  # type: ignore[assignment]
+    persona_ids: list[int] = None  # type: ignore[assignment]
+    campaign_id: int | None = None
+    description: str = None  # type: ignore[assignment]
+
+
+class ContentQuery(PageParams):
+    q: str = Field("", description="Part of the title or URL.")
+    stage: list[BuyerStage] = Field(default_factory=list, description="Repeat for several.")
+    kind: list[ContentKind] = Field(default_factory=list, description="Repeat for several.")
+    persona: int | None = Field(None, description="Content made for this persona.")
+
+
+class ContentStatsOut(Schema):
+    views: int
+    downloads: int
+    form_submissions: int
+    contacts: int = Field(description="Known contacts with a touch of it.")
+    moved_forward: int = Field(
+        description="Of those, how many made a forward stage move within 90 days after "
+        "their first touch with it."
+    )
+    moved_forward_share: float | None = Field(description="Percent, one decimal.")
+
+
+class ContentMapCell(Schema):
+    persona_id: int | None = Field(description="null: the content for any persona.")
+    assets: int
+    touches: int
+    missing: bool = Field(description="No content for this persona at this stage.")
+
+
+class ContentMapRow(Schema):
+    stage: BuyerStage
+    cells: list[ContentMapCell]
+
+
+class ContentMapOut(Schema):
+    personas: list[PersonaSummary]
+    rows: list[ContentMapRow]
+    missing: int = Field(description="Persona × stage cells without content.")

@@ -10,6 +10,7 @@ class TouchType(models.TextChoices):
     PAGE_VIEW = "page_view", _("Page view")
     FORM_SUBMIT = "form_submit", _("Form submission")
     EMAIL_CLICK = "email_click", _("Email click")
+    DOWNLOAD = "download", _("Download")
     CUSTOM = "custom", _("Custom event")
 
 
@@ -73,3 +74,13 @@ class MemberStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
     RESPONDED = "responded", _("Responded")
     DECLINED = "declined", _("Declined")
+
+
+class ContentKind(models.TextChoices):
+    WHITE_PAPER = "white_paper", _("White paper")
+    CASE_STUDY = "case_study", _("Case study")
+    ARTICLE = "article", _("Article")
+    VIDEO = "video", _("Video")
+    PRICE_PAGE = "price_page", _("Price page")
+    WEBINAR_RECORDING = "webinar_recording", _("Webinar recording")
+    OTHER = "other", _("Other")

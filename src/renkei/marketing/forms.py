@@ -13,6 +13,7 @@ from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
 from renkei.marketing.choices import FieldMapping, FieldType, MemberStatus
 from renkei.marketing.models import (
     Campaign,
+    ContentAsset,
     Form,
     Persona,
     TrackingSettings,
@@ -334,3 +335,28 @@ class UtmLinkForm(forms.Form):
                 for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
             },
         )
+
+
+# --- content --------------------------------------------------------------------------
+class ContentForm(forms.ModelForm):
+    """A content asset; saved through renkei.marketing.content."""
+
+    class Meta:
+        model = ContentAsset
+        fields = ["title", "kind", "url", "buyer_stage", "personas", "campaign", "description"]
+        widgets = {
+            "personas": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "url": forms.URLInput(attrs={"placeholder": "https://www.example.co.jp/wp/dx.pdf"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["personas"].queryset = Persona.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["personas"].help_text = _("Leave all unticked for content for any persona.")
+        self.fields["campaign"].queryset = Campaign.objects.order_by("name")  # type: ignore[attr-defined]
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["personas"] = list(values["personas"])
+        return values

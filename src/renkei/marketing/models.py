@@ -15,6 +15,7 @@ from renkei.funnel.models import ImmutableModel
 from renkei.marketing.choices import (
     BuyerStage,
     CampaignType,
+    ContentKind,
     MemberStatus,
     SubmissionStatus,
     TouchType,
@@ -116,6 +117,14 @@ class Touch(models.Model):
     campaign = models.ForeignKey(
         "marketing.Campaign",
         verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touches",
+    )
+    content = models.ForeignKey(
+        "marketing.ContentAsset",
+        verbose_name=_("content"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -478,3 +487,79 @@ class CampaignMemberChange(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+def url_key(url: str) -> str:
+    """A URL as content is matched by: host without "www." (any case) and path without
+    trailing slash, percent-decoded; scheme, query and fragment ignored.
+    `https://www.example.co.jp/wp/dx.pdf?utm_source=x` → `example.co.jp/wp/dx.pdf`."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if not host:
+        return ""
+    host = host.removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{unquote(parts.path).rstrip('/')}"[:500]
+
+
+class ContentAsset(models.Model):
+    """A piece of content (white paper, case study, article, video …) at a URL, made for a
+    stage of the buyer journey and some personas. Page views of its URL and downloads of it
+    become touches linked to it (renkei.marketing.content)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContentKind.choices)
+    url = models.URLField(
+        _("URL"),
+        max_length=2000,
+        help_text=_("Where it is read, watched or downloaded; visits of this address count."),
+    )
+    url_key = models.CharField(max_length=500, editable=False, db_index=True)
+    buyer_stage = models.CharField(_("buyer stage"), max_length=20, choices=BuyerStage.choices)
+    personas = models.ManyToManyField(
+        Persona, verbose_name=_("personas"), blank=True, related_name="content"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="content",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("content asset")
+        verbose_name_plural = _("content assets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_key"],
+                name="contentasset_unique_url",
+                violation_error_message=_("Another content asset has this address."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.url_key = url_key(self.url)
+        if self.url and not self.url_key:
+            raise ValidationError({"url": _("Enter an http or https address with a host.")})
+        taken = ContentAsset.objects.filter(url_key=self.url_key).exclude(pk=self.pk)
+        if self.url_key and taken.exists():
+            raise ValidationError(
+                {
+                    "url": _("Another content asset has this address: %(title)s")
+                    % {"title": taken.first()}
+                }
+            )

@@ -9,7 +9,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from renkei.core.scheduler import periodic
-from renkei.marketing import personas, services
+from renkei.marketing import content, personas, services
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +51,9 @@ def match_recent_personas() -> int:
 
 
 periodic("marketing.match_recent_personas", RECENT_EVERY, match_recent_personas)
+
+
+@task
+def link_content_touches(content_id: int) -> int:
+    """Link the touches of a content asset's URL to it (after it was created or moved)."""
+    return content.link_touches(content_id)

@@ -14,9 +14,14 @@ from renkei.marketing.models import CampaignMemberChange, Touch
 
 def _title(touch: Touch) -> str:
     if touch.type == TouchType.PAGE_VIEW:
-        return _("Viewed %(page)s") % {"page": touch.title or touch.url}
+        page = touch.content.title if touch.content_id else (touch.title or touch.url)
+        return _("Viewed %(page)s") % {"page": page}
     if touch.type == TouchType.FORM_SUBMIT:
         return _("Submitted the form %(form)s") % {"form": touch.metadata.get("form_name", "")}
+    if touch.type == TouchType.DOWNLOAD:
+        return _("Downloaded %(file)s") % {
+            "file": touch.content.title if touch.content_id else (touch.title or touch.url)
+        }
     if touch.type == TouchType.EMAIL_CLICK:
         return _("Clicked a link in an email")
     return _("Event: %(name)s") % {"name": touch.name}
@@ -36,7 +41,9 @@ def _detail(touch: Touch) -> str:
 @register_source
 def touch_entries(contact: Contact, limit: int) -> Iterable[TimelineEntry]:
     touches = (
-        Touch.objects.filter(contact=contact).select_related("campaign").order_by("-at", "-id")
+        Touch.objects.filter(contact=contact)
+        .select_related("campaign", "content")
+        .order_by("-at", "-id")
     )[:limit]
     for touch in touches:
         yield TimelineEntry(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from renkei.marketing.views import builder, campaigns, forms, personas, tracking
+from renkei.marketing.views import builder, campaigns, content, forms, personas, tracking
 
 app_name = "marketing"
 
@@ -52,4 +52,10 @@ urlpatterns += [
         name="campaign_member_remove",
     ),
     path("marketing/utm/", campaigns.utm_builder, name="utm_builder"),
+    path("marketing/content/", content.content_list, name="content"),
+    path("marketing/content/map/", content.content_map, name="content_map"),
+    path("marketing/content/new/", content.content_new, name="content_new"),
+    path("marketing/content/<int:pk>/", content.content_detail, name="content_detail"),
+    path("marketing/content/<int:pk>/edit/", content.content_edit, name="content_edit"),
+    path("marketing/content/<int:pk>/delete/", content.content_delete, name="content_delete"),
 ]

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,)),
     ("marketing:personas", _("Personas"), "user-circle", (Role.MARKETING,)),
     ("marketing:campaigns", _("Campaigns"), "speakerphone", (Role.MARKETING,)),
+    ("marketing:content", _("Content"), "files", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
