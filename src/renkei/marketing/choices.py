@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TouchType(models.TextChoices):
@@ -48,10 +49,10 @@ class FieldMapping(models.TextChoices):
 class BuyerStage(models.TextChoices):
     """The buyer journey (購買プロセス) a campaign or a piece of content is made for."""
 
-    AWARENESS = "awareness", _("Awareness")
-    INTEREST = "interest", _("Interest")
-    CONSIDERATION = "consideration", _("Consideration")
-    DECISION = "decision", _("Decision")
+    AWARENESS = "awareness", pgettext_lazy("buyer stage", "Awareness")
+    INTEREST = "interest", pgettext_lazy("buyer stage", "Interest")
+    CONSIDERATION = "consideration", pgettext_lazy("buyer stage", "Consideration")
+    DECISION = "decision", pgettext_lazy("buyer stage", "Decision")
 
 
 class CampaignType(models.TextChoices):

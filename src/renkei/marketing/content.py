@@ -70,9 +70,10 @@ def _enqueue_link(asset_id: int) -> None:
 
 @transaction.atomic
 def create_content(
-    *, actor: User | None, personas: Iterable[Persona] = (), **values: Any
+    *, actor: User | None, personas: Iterable[Persona] = (), link: bool = True, **values: Any
 ) -> ContentAsset:
-    """Create an asset; earlier touches of its URL are linked by the worker."""
+    """Create an asset; earlier touches of its URL are linked by the worker (bulk loaders
+    that link themselves pass `link=False`)."""
     asset = ContentAsset(created_at=timezone.now())
     _apply(asset, values)
     asset.save()
@@ -80,7 +81,8 @@ def create_content(
     audit.record(
         asset, action=AuditAction.CREATE, actor=actor, changes=audit.diff({}, _snapshot(asset))
     )
-    _enqueue_link(asset.pk)
+    if link:
+        _enqueue_link(asset.pk)
     return asset
 
 

@@ -276,8 +276,9 @@ def _validate_choices(persona: Persona) -> None:
 
 
 @transaction.atomic
-def create_persona(*, actor: User | None, **values: Any) -> Persona:
-    """Create a persona and re-match every contact in the worker (after commit)."""
+def create_persona(*, actor: User | None, rematch: bool = True, **values: Any) -> Persona:
+    """Create a persona and re-match every contact in the worker (after commit; bulk
+    loaders that match themselves pass `rematch=False`)."""
     persona = Persona(created_at=timezone.now())
     for key, value in _clean_values(values).items():
         setattr(persona, key, value)
@@ -290,7 +291,8 @@ def create_persona(*, actor: User | None, **values: Any) -> Persona:
         actor=actor,
         changes=audit.diff({}, audit.snapshot(persona)),
     )
-    _enqueue_full_match()
+    if rematch:
+        _enqueue_full_match()
     return persona
 
 
