@@ -70,7 +70,7 @@ def test_the_demo_has_personas_campaigns_and_content_tied_together():
     for member in webinar.members.all():
         assert Contact.objects.get(pk=member.contact_id).source_campaign == webinar.name
         if member.status != MemberStatus.REGISTERED:
-            assert [c.to_status for c in member.changes.order_by("at", "id")][0] == "registered"
+            assert member.changes.order_by("at", "id").first().to_status == "registered"
     form_touches = Touch.objects.filter(type=TouchType.FORM_SUBMIT, campaign=webinar)
     assert form_touches.count() == webinar.members.count()
     assert ContentAsset.objects.count() == 10
