@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from renkei.contacts.models import Contact
-from renkei.marketing import campaigns, content, personas, tracking
+from renkei.marketing import campaigns, content, personas, segments, tracking
 from renkei.marketing.models import Persona
 from tests.api.helpers import ApiClient
 from tests.factories import make_contact
@@ -33,6 +33,8 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
         actor=None, title="旧資料", kind="other", url="https://example.co.jp/old",
         buyer_stage="awareness",
     )  # fmt: skip
+    mqls = segments.create_segment(actor=None, name="MQL", filters={"stages": ["mql"]})
+    spare = segments.create_segment(actor=None, name="予備", filters={"has_email": False})
     return [
         Call("get", "/personas", "/personas", 200, params={"q": "情シス"}),
         Call("get", "/personas/{persona_id}", f"/personas/{persona.pk}", 200),
@@ -176,4 +178,39 @@ def marketing_calls(api: ApiClient, as_inside_sales: ApiClient, contact: Contact
                 "buyer_stage": "awareness",
             },
         ),
+        Call("get", "/segments", "/segments", 200),
+        Call("get", "/segments/{segment_id}", f"/segments/{mqls.pk}", 200),
+        Call(
+            "post",
+            "/segments",
+            "/segments",
+            201,
+            body={
+                "name": "製造業の参加者",
+                "filters": {
+                    "industries": ["manufacturing"],
+                    "campaigns": [expo.pk],
+                    "member_statuses": ["attended"],
+                    "touched_within_days": 30,
+                    "has_email": True,
+                },
+            },
+        ),
+        Call(
+            "patch",
+            "/segments/{segment_id}",
+            f"/segments/{mqls.pk}",
+            200,
+            body={"filters": {"stages": ["mql", "sal"]}},
+        ),
+        Call("delete", "/segments/{segment_id}", f"/segments/{spare.pk}", 204),
+        Call("get", "/segments/{segment_id}/contacts", f"/segments/{mqls.pk}/contacts", 200),
+        Call(
+            "post",
+            "/segments/count",
+            "/segments/count",
+            200,
+            body={"filters": {"personas": [persona.pk], "no_persona": True}},
+        ),
+        Call("post", "/segments", "/segments", 422, body={"name": "空", "filters": {}}),
     ]

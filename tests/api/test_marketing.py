@@ -185,3 +185,25 @@ def test_content_with_an_unknown_persona_is_refused(marketer, api_for):
         },
     )
     assert response.status_code == 422 and "persona_ids" in error_of(response)["fields"]
+
+
+# --- Segments ---------------------------------------------------------------------------
+def test_a_segment_is_saved_counted_and_listed(marketer, api_for):
+    for stage in ("mql", "mql", "lead"):
+        make_contact(stage=stage)
+    api = api_for(marketer)
+    assert api.post("/segments/count", {"filters": {"stages": ["mql"]}}).json() == {"count": 2}
+    created = api.post("/segments", {"name": "MQL", "filters": {"stages": ["mql"]}})
+    assert created.status_code == 201, created.content
+    segment_id = created.json()["id"]
+    assert created.json()["filters"]["stages"] == ["mql"]
+    contacts = api.get(f"/segments/{segment_id}/contacts", {"limit": 1}).json()
+    assert contacts["count"] == 2 and len(contacts["items"]) == 1
+
+
+def test_unknown_or_empty_segment_filters_are_refused(marketer, api_for):
+    api = api_for(marketer)
+    unknown = api.post("/segments", {"name": "x", "filters": {"colour": ["red"]}})
+    assert unknown.status_code == 422
+    empty = api.post("/segments", {"name": "x", "filters": {}})
+    assert empty.status_code == 422 and "filters" in error_of(empty)["fields"]

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from renkei.marketing import campaigns, content, personas, services
+from renkei.marketing import campaigns, content, personas, segments, services
 from renkei.marketing.choices import SubmissionStatus
 from renkei.marketing.models import (
     Campaign,
@@ -19,6 +21,7 @@ from renkei.marketing.models import (
     FormSubmission,
     Persona,
     PersonaMatch,
+    Segment,
     Touch,
     TrackingSettings,
     Visitor,
@@ -207,3 +210,39 @@ class ContentAssetAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: ContentAsset) -> None:
         content.delete_content(obj, actor=request.user)  # type: ignore[arg-type]
+
+
+class SegmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["name", "description", "filters", "owner"]
+
+    def clean_filters(self) -> dict[str, Any]:
+        try:
+            parsed = segments.parse_filters(self.cleaned_data["filters"] or {})
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        if parsed.is_empty():
+            raise ValidationError(_("Choose at least one filter."))
+        return parsed.model_dump(mode="json", exclude_defaults=True)
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    """Saved through the segment services, so filters are validated and changes audited."""
+
+    form = SegmentAdminForm
+    list_display = ["name", "owner", "updated_at"]
+    search_fields = ["name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
+        values = {"name": obj.name, "description": obj.description, "owner": obj.owner}
+        if change:
+            saved = segments.update_segment(obj, actor=request.user, filters=obj.filters, **values)  # type: ignore[arg-type]
+        else:
+            saved = segments.create_segment(actor=request.user, filters=obj.filters, **values)  # type: ignore[arg-type]
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def delete_model(self, request: HttpRequest, obj: Segment) -> None:
+        segments.delete_segment(obj, actor=request.user)  # type: ignore[arg-type]

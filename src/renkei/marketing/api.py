@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from renkei.contacts.models import Contact
+from renkei.contacts.schemas import ContactPage
 from renkei.core.api import active_user, error_responses, paginate, require_role
 from renkei.core.choices import Role
 from renkei.core.permissions import ALL_ROLES
+from renkei.core.schemas import PageParams
 from renkei.marketing import campaigns as campaign_services
 from renkei.marketing import content as content_services
 from renkei.marketing import personas as persona_services
+from renkei.marketing import segments as segment_services
 from renkei.marketing.api_schemas import (
     CampaignCreate,
     CampaignOut,
@@ -47,6 +50,12 @@ from renkei.marketing.api_schemas import (
     PersonaPage,
     PersonaPatch,
     PersonaQuery,
+    SegmentCountIn,
+    SegmentCountOut,
+    SegmentCreate,
+    SegmentOut,
+    SegmentPage,
+    SegmentPatch,
 )
 from renkei.marketing.models import (
     Campaign,
@@ -55,6 +64,7 @@ from renkei.marketing.models import (
     ContentAsset,
     Persona,
     PersonaMatch,
+    Segment,
 )
 
 router = Router(tags=["marketing"])
@@ -538,3 +548,91 @@ def get_content_map(request: HttpRequest) -> dict[str, Any]:
         ],
         "missing": grid.missing,
     }
+
+
+# --- Segments ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/segments", response={200: SegmentPage, **error_responses(422)}, summary="List segments"
+)
+def list_segments(request: HttpRequest, query: Query[PageParams]) -> dict[str, Any]:
+    require_role(request, *ALL_ROLES)
+    return paginate(Segment.objects.select_related("owner").order_by("name", "id"), query)
+
+
+@router.get(
+    "/segments/{int:segment_id}",
+    response={200: SegmentOut, **error_responses(404)},
+    summary="Get a segment",
+)
+def get_segment(request: HttpRequest, segment_id: int) -> Segment:
+    require_role(request, *ALL_ROLES)
+    return get_object_or_404(Segment.objects.select_related("owner"), pk=segment_id)
+
+
+@router.post(
+    "/segments", response={201: SegmentOut, **error_responses(403, 422)}, summary="Create a segment"
+)
+def create_segment(request: HttpRequest, payload: SegmentCreate) -> Status[Segment]:
+    """Save filters as a segment (at least one filter). Its contacts are whoever matches
+    them when it is used."""
+    user = require_role(request, *MARKETING)
+    return Status(
+        201,
+        segment_services.create_segment(
+            actor=user, filters=payload.filters, name=payload.name, description=payload.description
+        ),
+    )
+
+
+@router.patch(
+    "/segments/{int:segment_id}",
+    response={200: SegmentOut, **error_responses(403, 404, 422)},
+    summary="Update a segment",
+)
+def update_segment(request: HttpRequest, segment_id: int, payload: SegmentPatch) -> Segment:
+    """Change the fields sent; `filters` replaces all the filters."""
+    user = require_role(request, *MARKETING)
+    segment = get_object_or_404(Segment, pk=segment_id)
+    values = payload.model_dump(exclude_unset=True, exclude={"filters"})
+    filters = payload.filters if "filters" in payload.model_fields_set else None
+    return segment_services.update_segment(segment, actor=user, filters=filters, **values)
+
+
+@router.delete(
+    "/segments/{int:segment_id}",
+    response={204: None, **error_responses(403, 404)},
+    summary="Delete a segment",
+)
+def delete_segment(request: HttpRequest, segment_id: int) -> Status[None]:
+    user = require_role(request, *MARKETING)
+    segment_services.delete_segment(get_object_or_404(Segment, pk=segment_id), actor=user)
+    return Status(204, None)
+
+
+@router.get(
+    "/segments/{int:segment_id}/contacts",
+    response={200: ContactPage, **error_responses(404, 422)},
+    summary="A segment's contacts",
+)
+def segment_contacts(
+    request: HttpRequest, segment_id: int, query: Query[PageParams]
+) -> dict[str, Any]:
+    """The contacts matching the segment now, last changed first; `count` is the segment's
+    size."""
+    require_role(request, *ALL_ROLES)
+    segment = get_object_or_404(Segment, pk=segment_id)
+    contacts = segment_services.contacts_of(segment).with_related().order_by("-updated_at", "-id")
+    return paginate(contacts, query)
+
+
+@router.post(
+    "/segments/count",
+    response={200: SegmentCountOut, **error_responses(403, 422)},
+    summary="Count contacts for filters",
+)
+def count_segment(request: HttpRequest, payload: SegmentCountIn) -> dict[str, int]:
+    """How many contacts match these filters now, without saving a segment."""
+    require_role(request, *MARKETING)
+    return {"count": segment_services.count(payload.filters)}

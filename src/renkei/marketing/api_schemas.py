@@ -20,6 +20,7 @@ from renkei.contacts.choices import (
 from renkei.core.schemas import CreateSchema, PageOut, PageParams, PatchSchema, UserSummary
 from renkei.marketing.choices import BuyerStage, CampaignType, ContentKind, MemberStatus
 from renkei.marketing.models import Campaign, PersonaMatch
+from renkei.marketing.segments import SegmentFilters
 
 # --- Personas ---------------------------------------------------------------------------
 
@@ -342,3 +343,40 @@ class ContentMapOut(Schema):
     personas: list[PersonaSummary]
     rows: list[ContentMapRow]
     missing: int = Field(description="Persona × stage cells without content.")
+
+
+# --- Segments ---------------------------------------------------------------------------
+
+
+class SegmentOut(Schema):
+    id: int
+    name: str
+    description: str
+    filters: SegmentFilters
+    owner: UserSummary | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class SegmentPage(PageOut):
+    items: list[SegmentOut]
+
+
+class SegmentCreate(CreateSchema):
+    name: str
+    description: str = ""
+    filters: SegmentFilters
+
+
+class SegmentPatch(PatchSchema):
+    name: str = None  # type: ignore[assignment]
+    description: str = None  # type: ignore[assignment]
+    filters: SegmentFilters = None  # type: ignore[assignment]
+
+
+class SegmentCountIn(CreateSchema):
+    filters: SegmentFilters
+
+
+class SegmentCountOut(Schema):
+    count: int = Field(description="Contacts matching the filters now.")

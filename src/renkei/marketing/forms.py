@@ -9,8 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
-from renkei.marketing.choices import FieldMapping, FieldType, MemberStatus
+from renkei.contacts.choices import (
+    ConsentStatus,
+    EmployeeBand,
+    Industry,
+    LeadStatus,
+    LifecycleStage,
+    Prefecture,
+    Region,
+    SourceChannel,
+)
+from renkei.core.models import User
+from renkei.marketing.choices import FieldMapping, FieldType, MemberStatus, TouchType
 from renkei.marketing.models import (
     Campaign,
     ContentAsset,
@@ -360,3 +370,106 @@ class ContentForm(forms.ModelForm):
         values = dict(self.cleaned_data)
         values["personas"] = list(values["personas"])
         return values
+
+
+# --- segments -------------------------------------------------------------------------
+def _select_many(choices: Any, label: Any, size: int = 5) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": size}),
+    )
+
+
+class SegmentFilterForm(forms.Form):
+    """A segment's filters as form fields; `filters()` gives renkei.marketing.segments'
+    SegmentFilters."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=200,
+                        help_text=_("Name, reading, email, company or phone."))  # fmt: skip
+    stages = _select_many(LifecycleStage.choices, _("Lifecycle stage"), 7)
+    statuses = _select_many(LeadStatus.choices, _("Lead status"), 4)
+    sources = _select_many(SourceChannel.choices, _("Source"), 6)
+    consent = _select_many(ConsentStatus.choices, _("Email consent"), 3)
+    has_email = forms.TypedChoiceField(
+        label=_("Email address"),
+        required=False,
+        choices=[("", _("With or without")), ("true", _("Has an email")), ("false", _("No email"))],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+    )
+    owners = forms.ModelMultipleChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )  # fmt: skip
+    created_within_days = forms.IntegerField(
+        label=_("Created within (days)"), required=False, min_value=1, max_value=3650
+    )
+    industries = _select_many(Industry.choices, _("Industry"), 6)
+    employee_bands = _select_many(EmployeeBand.choices, _("Company size (employees)"), 5)
+    regions = _select_many(Region.choices, _("Region"), 5)
+    prefectures = _select_many(Prefecture.choices, _("Prefecture"), 5)
+    personas = forms.ModelMultipleChoiceField(
+        label=_("Persona"), queryset=Persona.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )  # fmt: skip
+    no_persona = forms.BooleanField(label=_("Or no persona"), required=False)
+    touch_types = _select_many(TouchType.choices, _("Touch type"), 5)
+    touch_content = forms.ModelMultipleChoiceField(
+        label=_("Content touched"), queryset=ContentAsset.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )  # fmt: skip
+    touched_within_days = forms.IntegerField(
+        label=_("Touch within (days)"), required=False, min_value=1, max_value=3650
+    )
+    campaigns = forms.ModelMultipleChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )  # fmt: skip
+    member_statuses = _select_many(MemberStatus.choices, _("Member status"), 6)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owners"].queryset = User.objects.filter(is_active=True).order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "id"
+        )
+        self.fields["owners"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        self.fields["personas"].queryset = Persona.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["touch_content"].queryset = ContentAsset.objects.order_by("title")  # type: ignore[attr-defined]
+        self.fields["campaigns"].queryset = Campaign.objects.order_by("-start_date", "name")  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_from(cls, filters: dict[str, Any]) -> dict[str, Any]:
+        initial = dict(filters)
+        if "has_email" in initial:
+            initial["has_email"] = "true" if initial["has_email"] else "false"
+        return initial
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in SEGMENT_FILTER_FIELDS:
+                continue
+            if hasattr(value, "values_list"):
+                value = list(value.values_list("pk", flat=True))
+            if name == "has_email" and value is not None:
+                values[name] = value
+                continue
+            if value in (None, "", [], False):
+                continue
+            values[name] = value
+        return values
+
+
+SEGMENT_FILTER_FIELDS = set(SegmentFilterForm.base_fields)
+
+
+class SegmentForm(SegmentFilterForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["name", "description"]

@@ -563,3 +563,30 @@ class ContentAsset(models.Model):
                     % {"title": taken.first()}
                 }
             )
+
+
+class Segment(models.Model):
+    """A saved, dynamic list of contacts: filters (renkei.marketing.segments.SegmentFilters)
+    evaluated whenever the segment is used, so its members change with the data."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="segments",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name

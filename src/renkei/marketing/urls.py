@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from renkei.marketing.views import builder, campaigns, content, forms, personas, tracking
+from renkei.marketing.views import (
+    builder,
+    campaigns,
+    content,
+    forms,
+    personas,
+    segments,
+    tracking,
+)
 
 app_name = "marketing"
 
@@ -58,4 +66,10 @@ urlpatterns += [
     path("marketing/content/<int:pk>/", content.content_detail, name="content_detail"),
     path("marketing/content/<int:pk>/edit/", content.content_edit, name="content_edit"),
     path("marketing/content/<int:pk>/delete/", content.content_delete, name="content_delete"),
+    path("marketing/segments/", segments.segment_list, name="segments"),
+    path("marketing/segments/new/", segments.segment_new, name="segment_new"),
+    path("marketing/segments/count/", segments.segment_count, name="segment_count"),
+    path("marketing/segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
+    path("marketing/segments/<int:pk>/edit/", segments.segment_edit, name="segment_edit"),
+    path("marketing/segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
 ]

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("marketing:personas", _("Personas"), "user-circle", (Role.MARKETING,)),
     ("marketing:campaigns", _("Campaigns"), "speakerphone", (Role.MARKETING,)),
     ("marketing:content", _("Content"), "files", (Role.MARKETING,)),
+    ("marketing:segments", _("Segments"), "filter", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
