@@ -22,6 +22,7 @@ from renkei.demo import data
 from renkei.marketing import campaigns as campaign_services
 from renkei.marketing import content as content_services
 from renkei.marketing import personas as persona_services
+from renkei.marketing import segments as segment_services
 from renkei.marketing.choices import BuyerStage, CampaignType, ContentKind, MemberStatus, TouchType
 from renkei.marketing.models import (
     Campaign,
@@ -29,6 +30,7 @@ from renkei.marketing.models import (
     CampaignMemberChange,
     ContentAsset,
     Persona,
+    Segment,
     Touch,
 )
 
@@ -175,12 +177,34 @@ def seed_marketing(
         touches = _touches(rng, contacts, campaigns, assets, now)
         for asset in assets.values():
             content_services.link_touches(asset.pk)
+        _segments(assets, owners)
     return MarketingSummary(
         personas=Persona.objects.count(),
         campaigns=Campaign.objects.count(),
         content=ContentAsset.objects.count(),
         touches=touches,
     )
+
+
+def _segments(assets: dict[str, ContentAsset], owners: list[User]) -> None:
+    price = assets["料金ページ"]
+    wanted = [
+        ("ウェビナー参加者（同意あり）", "ウェビナーに参加し、メール配信に同意している人。",
+         {"member_statuses": ["attended"], "consent": ["opted_in"], "has_email": True}),
+        ("料金ページを見たリード", "MQL 前に料金ページを見た、インサイドセールスに渡す候補。",
+         {"stages": ["lead"], "touch_content": [price.pk]}),
+        ("製造業の未対応 MQL", "",
+         {"stages": ["mql"], "statuses": ["new"], "industries": ["manufacturing"]}),
+    ]  # fmt: skip
+    for name, description, filters in wanted:
+        if not Segment.objects.filter(name=name).exists():
+            segment_services.create_segment(
+                actor=None,
+                name=name,
+                description=description,
+                filters=filters,
+                owner=owners[0] if owners else None,
+            )
 
 
 def _content(personas: dict[str, Persona], now: dt.datetime) -> dict[str, ContentAsset]:
