@@ -330,3 +330,29 @@ def test_the_admin_lists_campaigns(admin_user, expo):
     client = client_for(admin_user)
     assert client.get("/admin/marketing/campaign/").status_code == 200
     assert client.get("/admin/marketing/campaignmember/").status_code == 200
+
+
+# --- merging duplicates ---------------------------------------------------------------
+def test_merging_two_members_of_one_campaign_keeps_one_membership_with_both_histories(
+    marketer, expo
+):
+    from renkei.contacts.dedup.services import merge_contacts
+    from renkei.marketing import personas
+    from renkei.marketing.models import PersonaMatch
+
+    survivor, duplicate = make_contact(), make_contact()
+    (kept,) = campaigns.add_members(expo, [survivor], status="registered", actor=marketer).added
+    (theirs,) = campaigns.add_members(expo, [duplicate], status="registered", actor=marketer).added
+    campaigns.change_member_status(theirs, MemberStatus.ATTENDED, actor=marketer)
+    hand = personas.create_persona(actor=marketer, name="手動")
+    auto = personas.create_persona(actor=marketer, name="自動", title_keywords="部長")
+    PersonaMatch.objects.create(contact=survivor, persona=auto, matched_at=expo.created_at)
+    personas.choose_persona(duplicate, hand, actor=marketer)
+
+    merge_contacts(survivor, duplicate, actor=marketer)
+
+    member = CampaignMember.objects.get(campaign=expo)
+    assert (member.pk, member.contact_id, member.status) == (kept.pk, survivor.pk, "attended")
+    assert member.changes.count() == 3
+    match = PersonaMatch.objects.get(contact=survivor)
+    assert (match.persona, match.manual) == (hand, True)

@@ -8,4 +8,4 @@ class MarketingConfig(AppConfig):
     verbose_name = _("Marketing")
 
     def ready(self) -> None:
-        from renkei.marketing import panels, tasks, timeline  # noqa: F401  (registers jobs, sources)
+        from renkei.marketing import merging, panels, tasks, timeline  # noqa: F401  (registrations)
