@@ -356,3 +356,9 @@ def test_merging_two_members_of_one_campaign_keeps_one_membership_with_both_hist
     assert member.changes.count() == 3
     match = PersonaMatch.objects.get(contact=survivor)
     assert (match.persona, match.manual) == (hand, True)
+
+
+def test_the_form_builder_suggests_campaign_codes(marketer, expo):
+    html = client_for(marketer).get(reverse("marketing:form_new")).content.decode()
+    assert 'list="campaign-codes"' in html
+    assert '<option value="itweek-spring-2026">Japan IT Week 春 2026</option>' in html

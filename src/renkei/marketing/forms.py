@@ -75,12 +75,17 @@ class FormSettingsForm(forms.ModelForm):
             "redirect_url", "is_active",
         ]  # fmt: skip
         widgets = {
+            "campaign": forms.TextInput(attrs={"list": "campaign-codes"}),
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
             "thank_you_ja": forms.Textarea(attrs={"rows": 2}),
             "thank_you_en": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "slug": _("Letters, digits and hyphens; part of the form's public address."),
+            "campaign": _(
+                "A campaign's UTM code: submissions without their own utm_campaign count "
+                "for that campaign."
+            ),
             "allowed_origins": _(
                 "Websites that may embed and send this form, one a line, e.g. "
                 "https://www.example.co.jp"
