@@ -26,16 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
 from renkei.contacts.models import Contact
 from renkei.core import audit
 from renkei.core.choices import AuditAction
 from renkei.core.models import User
-from renkei.marketing.models import Persona, PersonaMatch
+from renkei.marketing.models import Persona, PersonaMatch, split_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -248,18 +250,12 @@ def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
         if key in {"industries", "employee_bands", "regions", "prefectures"}:
             value = sorted({str(v) for v in value or []})
         if key in {"department_keywords", "title_keywords"}:
-            from renkei.marketing.models import split_keywords
-
             value = "\n".join(split_keywords(value or ""))
         cleaned[key] = value
     return cleaned
 
 
 def _validate_choices(persona: Persona) -> None:
-    from django.core.exceptions import ValidationError
-
-    from renkei.contacts.choices import EmployeeBand, Industry, Prefecture, Region
-
     allowed = {
         "industries": Industry.values,
         "employee_bands": EmployeeBand.values,
