@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
@@ -100,30 +100,32 @@ class SegmentFilters(BaseModel):
             contacts = contacts.filter(
                 Q(account__region__in=self.regions) | Q(account__prefecture__in=self.prefectures)
             )
+        # Related filters are semi-joins (`id IN (SELECT contact_id …)`): the database
+        # evaluates each subquery once, whatever the number of contacts.
         if self.personas or self.no_persona:
-            matched = PersonaMatch.objects.filter(contact=OuterRef("pk"))
             wanted = Q()
             if self.personas:
-                wanted |= Exists(matched.filter(persona_id__in=self.personas))
+                chosen = PersonaMatch.objects.filter(persona_id__in=self.personas)
+                wanted |= Q(pk__in=chosen.values("contact_id"))
             if self.no_persona:
-                wanted |= ~Exists(matched)
+                wanted |= ~Q(pk__in=PersonaMatch.objects.values("contact_id"))
             contacts = contacts.filter(wanted)
         if self.touch_types or self.touch_content or self.touched_within_days:
-            touches = Touch.objects.filter(contact=OuterRef("pk"))
+            touches = Touch.objects.filter(contact__isnull=False)
             if self.touch_types:
                 touches = touches.filter(type__in=self.touch_types)
             if self.touch_content:
                 touches = touches.filter(content_id__in=self.touch_content)
             if self.touched_within_days:
                 touches = touches.filter(at__gte=now - dt.timedelta(days=self.touched_within_days))
-            contacts = contacts.filter(Exists(touches))
+            contacts = contacts.filter(pk__in=touches.values("contact_id"))
         if self.campaigns or self.member_statuses:
-            members = CampaignMember.objects.filter(contact=OuterRef("pk"))
+            members = CampaignMember.objects.all()
             if self.campaigns:
                 members = members.filter(campaign_id__in=self.campaigns)
             if self.member_statuses:
                 members = members.filter(status__in=self.member_statuses)
-            contacts = contacts.filter(Exists(members))
+            contacts = contacts.filter(pk__in=members.values("contact_id"))
         return contacts
 
 
