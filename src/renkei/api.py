@@ -30,6 +30,8 @@ from renkei.core.api import router as core_router
 from renkei.core.tokens import authenticate_token
 from renkei.funnel.api import router as funnel_router
 from renkei.funnel.services import FunnelError
+from renkei.marketing.api import router as marketing_router
+from renkei.marketing.campaigns import CampaignError
 
 
 class TokenAuth(HttpBearer):
@@ -84,6 +86,7 @@ api.add_router("/", core_router)
 api.add_router("/", contacts_router)
 api.add_router("/", accounts_router)
 api.add_router("/", funnel_router)
+api.add_router("/", marketing_router)
 
 
 def _error(
@@ -158,6 +161,11 @@ def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 def _funnel_error(request: HttpRequest, exc: FunnelError) -> HttpResponse:
     status = {"stale": 409, "forbidden": 403}.get(exc.code, 422)
     return _error(request, status, exc.code, exc.message)
+
+
+@api.exception_handler(CampaignError)
+def _campaign_error(request: HttpRequest, exc: CampaignError) -> HttpResponse:
+    return _error(request, 422, exc.code, exc.message)
 
 
 @api.exception_handler(PermissionDenied)

@@ -12,6 +12,8 @@ content and ads; inside sales works the MQLs and books appointments; two field-s
 * contacts with kanji names and katakana readings, work emails on their company's domain
   (some free mail), valid Japanese phone numbers in E.164, departments and titles, a source
   channel and campaign, and consent;
+* personas, campaigns (from the contacts' exhibitions, webinars, content offers, ads and
+  referrals) with members, content assets, and touches (renkei.demo.marketing);
 * for every contact, a funnel history ending at `now`: entry, qualification, acceptance,
   appointments, deals won and lost, recycles and disqualifications, each move on a business
   day in business hours (the organisation's calendar), made by an actor whose role may make
@@ -54,6 +56,7 @@ from renkei.demo import data
 from renkei.demo.clock import BusinessClock
 from renkei.demo.companies import AccountSpec, CompanyFactory, mobile
 from renkei.demo.journeys import FunnelPlanner, Journey, Staff, Who
+from renkei.demo.marketing import seed_marketing
 from renkei.demo.people import CHANNEL_SHARES, Campaigns, ContactDetails, PersonFactory
 from renkei.demo.weighted import Weighted
 from renkei.funnel.choices import ActorKind
@@ -193,6 +196,7 @@ def seed(
     picker = Weighted((i, spec.contact_weight) for i, spec in enumerate(specs)) if specs else None
 
     planned = written_stage = written_status = 0
+    last_contact_id = Contact.objects.aggregate(n=Max("id"))["n"] or 0
     for chunk_start in range(0, contacts, BATCH_SIZE):
         rows: list[tuple[Contact, Journey]] = []
         for index in range(chunk_start, min(contacts, chunk_start + BATCH_SIZE)):
@@ -219,12 +223,25 @@ def seed(
             written_stage,
         )
     _date_accounts([a.pk for a in account_rows], start_ts)
+    events = {
+        event.name: event.at
+        for group in (campaigns.webinars, campaigns.exhibitions)
+        if group is not None
+        for event in group.items
+    }
+    marketing = seed_marketing(
+        random_seed=random_seed,
+        now=now,
+        after_contact_id=last_contact_id,
+        events=events,
+        owners=[users[i] for i, seat in enumerate(data.DEMO_USERS) if seat.role == Role.MARKETING],
+    )
 
     elapsed = time.perf_counter() - started
     summary = (
         f"Seeded {contacts:,} contacts at {account_count:,} accounts with "
         f"{written_stage:,} stage changes and {written_status:,} status changes "
-        f"({len(users)} demo users, {new_users} new) in {elapsed:.1f} s."
+        f"({len(users)} demo users, {new_users} new); {marketing}; in {elapsed:.1f} s."
     )
     logger.debug("%s", summary)
     return summary

@@ -8,5 +8,6 @@ class MarketingConfig(AppConfig):
     verbose_name = _("Marketing")
 
     def ready(self) -> None:
-        # Registers periodic jobs, timeline sources and the "touches" export.
-        from renkei.marketing import exports, tasks, timeline  # noqa: F401
+        # Registrations: periodic jobs, timeline sources, contact-page panels, the merge
+        # preparer and the "touches" export.
+        from renkei.marketing import exports, merging, panels, tasks, timeline  # noqa: F401

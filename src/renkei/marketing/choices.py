@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TouchType(models.TextChoices):
     PAGE_VIEW = "page_view", _("Page view")
     FORM_SUBMIT = "form_submit", _("Form submission")
     EMAIL_CLICK = "email_click", _("Email click")
+    DOWNLOAD = "download", _("Download")
     CUSTOM = "custom", _("Custom event")
 
 
@@ -42,3 +44,44 @@ class FieldMapping(models.TextChoices):
     COMPANY = "company", _("Company name")
     WEBSITE = "website", _("Company website")
     CUSTOM = "custom", _("Custom (kept with the submission)")
+
+
+class BuyerStage(models.TextChoices):
+    """The buyer journey (購買プロセス) a campaign or a piece of content is made for."""
+
+    AWARENESS = "awareness", pgettext_lazy("buyer stage", "Awareness")
+    INTEREST = "interest", pgettext_lazy("buyer stage", "Interest")
+    CONSIDERATION = "consideration", pgettext_lazy("buyer stage", "Consideration")
+    DECISION = "decision", pgettext_lazy("buyer stage", "Decision")
+
+
+class CampaignType(models.TextChoices):
+    CONTENT = "content", _("Content")
+    WEBINAR = "webinar", _("Webinar")
+    SEMINAR = "seminar", _("Seminar")
+    EXHIBITION = "exhibition", _("Exhibition")
+    EMAIL = "email", _("Email")
+    ADS = "ads", _("Advertising")
+    REFERRAL = "referral", _("Referral")
+    OTHER = "other", _("Other")
+
+
+class MemberStatus(models.TextChoices):
+    """Where a campaign member stands (an invitee of a webinar, a visitor of a booth …)."""
+
+    INVITED = "invited", _("Invited")
+    REGISTERED = "registered", _("Registered")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    RESPONDED = "responded", _("Responded")
+    DECLINED = "declined", _("Declined")
+
+
+class ContentKind(models.TextChoices):
+    WHITE_PAPER = "white_paper", _("White paper")
+    CASE_STUDY = "case_study", _("Case study")
+    ARTICLE = "article", _("Article")
+    VIDEO = "video", _("Video")
+    PRICE_PAGE = "price_page", _("Price page")
+    WEBINAR_RECORDING = "webinar_recording", _("Webinar recording")
+    OTHER = "other", _("Other")

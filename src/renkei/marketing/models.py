@@ -1,12 +1,25 @@
 """Web touches, visitors and the organisation's tracking settings; lead-capture forms,
-their submissions and the consent given with them."""
+their submissions and the consent given with them; personas and the contacts matched to
+them; campaigns with their members; content assets."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.marketing.choices import SubmissionStatus, TouchType
+from renkei.contacts.choices import SourceChannel
+from renkei.funnel.models import ImmutableModel
+from renkei.marketing.choices import (
+    BuyerStage,
+    CampaignType,
+    ContentKind,
+    MemberStatus,
+    SubmissionStatus,
+    TouchType,
+)
 
 
 def split_origins(text: str) -> list[str]:
@@ -101,6 +114,22 @@ class Touch(models.Model):
     utm_term = models.CharField(_("UTM term"), max_length=200, blank=True)
     utm_content = models.CharField(_("UTM content"), max_length=200, blank=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touches",
+    )
+    content = models.ForeignKey(
+        "marketing.ContentAsset",
+        verbose_name=_("content"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touches",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -257,3 +286,307 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} v{self.consent_text_id} {self.given}"
+
+
+def split_keywords(text: str) -> list[str]:
+    """Keywords one a line or separated by commas (、 and ， too), without blanks."""
+    for sep in ("、", "，", ","):
+        text = text.replace(sep, "\n")
+    return [k.strip() for k in text.splitlines() if k.strip()]
+
+
+class Persona(models.Model):
+    """A description of a typical buyer marketing designs for: who they are, what hurts,
+    and the fit criteria that match contacts to it (renkei.marketing.personas)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    pains = models.TextField(_("pains"), blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    employee_bands = models.JSONField(_("company sizes"), default=list, blank=True)
+    department_keywords = models.TextField(_("department keywords"), blank=True)
+    title_keywords = models.TextField(_("title keywords"), blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    prefectures = models.JSONField(_("prefectures"), default=list, blank=True)
+    is_active = models.BooleanField(
+        _("matched automatically"),
+        default=True,
+        help_text=_("Inactive personas keep their hand-picked contacts but match no others."),
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def department_keyword_list(self) -> list[str]:
+        return split_keywords(self.department_keywords)
+
+    @property
+    def title_keyword_list(self) -> list[str]:
+        return split_keywords(self.title_keywords)
+
+
+class PersonaMatch(models.Model):
+    """The persona a contact is matched to: chosen by hand (kept whatever the automatic
+    matching finds) or found automatically. A contact that fits no persona has no row."""
+
+    contact = models.OneToOneField(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="persona_match",
+    )
+    persona = models.ForeignKey(
+        Persona, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="matches"
+    )
+    manual = models.BooleanField(_("chosen by hand"), default=False)
+    matched_at = models.DateTimeField(_("matched"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("persona match")
+        verbose_name_plural = _("persona matches")
+        indexes = [models.Index(fields=["persona", "manual"], name="personamatch_persona")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.persona_id}"
+
+
+validate_utm_code = RegexValidator(
+    r"^[^\s&#?=%+/\\]+$",
+    _("Use letters, digits, hyphens or underscores (no spaces, &, #, ?, =, %%, + or /)."),
+    code="invalid_utm",
+)
+
+
+class Campaign(models.Model):
+    """A marketing campaign: an exhibition, a webinar, an ad flight, a content offer. Its
+    touches are those whose utm_campaign is its UTM code; its members are the contacts it
+    invited or reached, each with a status and its history."""
+
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=CampaignType.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=SourceChannel.choices, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget = models.PositiveBigIntegerField(
+        _("budget (JPY)"), default=0, validators=[MinValueValidator(0)]
+    )
+    actual_cost = models.PositiveBigIntegerField(
+        _("actual cost (JPY)"), default=0, validators=[MinValueValidator(0)]
+    )
+    target_personas = models.ManyToManyField(
+        Persona, verbose_name=_("target personas"), blank=True, related_name="campaigns"
+    )
+    buyer_stage = models.CharField(
+        _("buyer stage"), max_length=20, choices=BuyerStage.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_campaigns",
+    )
+    utm_campaign = models.CharField(
+        _("UTM code"),
+        max_length=200,
+        unique=True,
+        validators=[validate_utm_code],
+        help_text=_("The utm_campaign value of its links; touches with it belong to it."),
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "name", "id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+
+class CampaignMember(models.Model):
+    """A contact's part in a campaign and its current status (history in
+    CampaignMemberChange)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="members"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="campaign_memberships",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices)
+    created_at = models.DateTimeField(_("added"))
+    updated_at = models.DateTimeField(_("status changed"))
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("campaign member")
+        verbose_name_plural = _("campaign members")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "contact"], name="campaignmember_unique")
+        ]
+        indexes = [models.Index(fields=["contact", "-created_at"], name="campaignmember_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.contact_id} {self.status}"
+
+
+class CampaignMemberChange(ImmutableModel):
+    """One change of a member's status (the first one, from nothing, when added)."""
+
+    member = models.ForeignKey(
+        CampaignMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=MemberStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=MemberStatus.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("member status change")
+        verbose_name_plural = _("member status changes")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+def url_key(url: str) -> str:
+    """A URL as content is matched by: host without "www." (any case) and path without
+    trailing slash, percent-decoded; scheme, query and fragment ignored.
+    `https://www.example.co.jp/wp/dx.pdf?utm_source=x` → `example.co.jp/wp/dx.pdf`."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if not host:
+        return ""
+    host = host.removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{unquote(parts.path).rstrip('/')}"[:500]
+
+
+class ContentAsset(models.Model):
+    """A piece of content (white paper, case study, article, video …) at a URL, made for a
+    stage of the buyer journey and some personas. Page views of its URL and downloads of it
+    become touches linked to it (renkei.marketing.content)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContentKind.choices)
+    url = models.URLField(
+        _("URL"),
+        max_length=2000,
+        help_text=_("Where it is read, watched or downloaded; visits of this address count."),
+    )
+    url_key = models.CharField(max_length=500, editable=False, db_index=True)
+    buyer_stage = models.CharField(_("buyer stage"), max_length=20, choices=BuyerStage.choices)
+    personas = models.ManyToManyField(
+        Persona, verbose_name=_("personas"), blank=True, related_name="content"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="content",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("content asset")
+        verbose_name_plural = _("content assets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_key"],
+                name="contentasset_unique_url",
+                violation_error_message=_("Another content asset has this address."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.url_key = url_key(self.url)
+        if self.url and not self.url_key:
+            raise ValidationError({"url": _("Enter an http or https address with a host.")})
+        taken = ContentAsset.objects.filter(url_key=self.url_key).exclude(pk=self.pk)
+        if self.url_key and taken.exists():
+            raise ValidationError(
+                {
+                    "url": _("Another content asset has this address: %(title)s")
+                    % {"title": taken.first()}
+                }
+            )
+
+
+class Segment(models.Model):
+    """A saved, dynamic list of contacts: filters (renkei.marketing.segments.SegmentFilters)
+    evaluated whenever the segment is used, so its members change with the data."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="segments",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,7 +19,7 @@ from renkei.contacts.dedup.services import flag_duplicate
 from renkei.contacts.models import Account, Contact
 from renkei.core.models import User
 from renkei.funnel import services as funnel
-from renkei.marketing import tracking
+from renkei.marketing import campaigns, tracking
 from renkei.marketing.choices import FieldMapping, SubmissionStatus, TouchType
 from renkei.marketing.matching import find_account_for_submission, find_contact_for_submission
 from renkei.marketing.models import ConsentRecord, ConsentText, Form, FormSubmission
@@ -213,7 +213,7 @@ def _apply_submission(submission: FormSubmission) -> Contact:
         if updates:
             contact = contact_services.update_contact(contact, actor=None, **updates)
 
-    tracking.record_touch(
+    touch = tracking.record_touch(
         type=TouchType.FORM_SUBMIT,
         contact=contact,
         visitor_uid=meta.get("rk_vid", "") if VISITOR_ID.match(meta.get("rk_vid", "")) else "",
@@ -228,6 +228,8 @@ def _apply_submission(submission: FormSubmission) -> Contact:
         utm_content=meta.get("rk_utm_content", "")[:200],
         metadata={"form_id": form.pk, "form_name": form.name, "submission_id": submission.pk},
     )
+    if touch.campaign_id is not None:
+        campaigns.record_response(touch.campaign_id, contact, at=at)
     if form.consent_text_id is not None:
         ConsentRecord.objects.update_or_create(
             submission=submission,

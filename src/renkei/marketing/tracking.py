@@ -12,10 +12,17 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from renkei.contacts.models import Contact
+from renkei.marketing.campaigns import campaign_ids_for
 from renkei.marketing.choices import TouchType
-from renkei.marketing.models import Touch, Visitor
+from renkei.marketing.content import CONTENT_TOUCH_TYPES, content_ids_for
+from renkei.marketing.models import Touch, Visitor, url_key
 
 MAX_EVENTS = 50
+EVENT_TYPES = {
+    "page_view": TouchType.PAGE_VIEW,
+    "download": TouchType.DOWNLOAD,
+    "custom": TouchType.CUSTOM,
+}
 MAX_PAYLOAD_BYTES = 64 * 1024
 VISITOR_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -37,7 +44,7 @@ class EventIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    type: Literal["page_view", "custom"]
+    type: Literal["page_view", "download", "custom"]
     name: str = Field(default="", max_length=100)
     url: str = Field(default="", max_length=2000)
     title: str = Field(default="", max_length=500)
@@ -86,6 +93,8 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
     )
     if not created:
         Visitor.objects.filter(pk=visitor.pk).update(last_seen=now)
+    campaigns = campaign_ids_for(e.utm_campaign for e in batch.events)
+    assets = content_ids_for(e.url for e in batch.events if e.type != "custom")
     touches = []
     for offset, event in enumerate(batch.events):
         metadata: dict[str, Any] = dict(event.props)
@@ -95,7 +104,7 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
             metadata.setdefault("ua", user_agent[:300])
         touches.append(
             Touch(
-                type=TouchType.PAGE_VIEW if event.type == "page_view" else TouchType.CUSTOM,
+                type=EVENT_TYPES[event.type],
                 name=event.name,
                 # Keep the batch's order on the timeline: a microsecond apart each.
                 at=now + dt.timedelta(microseconds=offset),
@@ -110,6 +119,8 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
                 utm_term=event.utm_term,
                 utm_content=event.utm_content,
                 metadata=metadata,
+                campaign_id=campaigns.get(event.utm_campaign),
+                content_id=None if event.type == "custom" else assets.get(url_key(event.url)),
             )
         )
     Touch.objects.bulk_create(touches)
@@ -141,7 +152,13 @@ def record_touch(
     at: dt.datetime | None = None,
     **fields: Any,
 ) -> Touch:
-    """One server-side touch (a form submission, an email click)."""
+    """One server-side touch (a form submission, an email click), linked to the campaign
+    its utm_campaign names and to the content at its URL."""
+    code = fields.get("utm_campaign", "")
+    fields.setdefault("campaign_id", campaign_ids_for([code]).get(code))
+    if type in CONTENT_TOUCH_TYPES:
+        url = fields.get("url", "")
+        fields.setdefault("content_id", content_ids_for([url]).get(url_key(url)))
     return Touch.objects.create(
         type=type,
         contact=contact,

@@ -10,6 +10,7 @@ holding both records' snapshots, so the merge could be reconstructed by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import models, transaction
@@ -196,6 +197,18 @@ def _plain_row(obj: models.Model) -> dict[str, Any]:
     return {f.attname: audit._plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
 
 
+MergePreparer = Callable[[models.Model, models.Model], None]
+_MERGE_PREPARERS: list[MergePreparer] = []
+
+
+def register_merge_preparer(preparer: MergePreparer) -> MergePreparer:
+    """Apps above contacts register `preparer(survivor, duplicate)`, run before a merge
+    moves the rows: it resolves rows of theirs that the move would make clash (two
+    memberships of one campaign), so contacts never imports them."""
+    _MERGE_PREPARERS.append(preparer)
+    return preparer
+
+
 def _move_related(survivor: models.Model, duplicate: models.Model) -> dict[str, Any]:
     """Point every row that references the duplicate at the survivor.
 
@@ -204,6 +217,8 @@ def _move_related(survivor: models.Model, duplicate: models.Model) -> dict[str, 
     is deleted with it and its values are returned for the audit log. A unique constraint
     that a move would break aborts the whole merge (the transaction rolls back).
     """
+    for prepare in _MERGE_PREPARERS:
+        prepare(survivor, duplicate)
     moved: dict[str, int] = {}
     combined: list[dict[str, Any]] = []
     for relation in type(survivor)._meta.related_objects:

@@ -21,7 +21,7 @@ from renkei.marketing import services
 from renkei.marketing.choices import SubmissionStatus
 from renkei.marketing.forms import FieldFormSet, FormSettingsForm, TrackingSettingsForm
 from renkei.marketing.http import own_origin
-from renkei.marketing.models import Form, FormSubmission, TrackingSettings
+from renkei.marketing.models import Campaign, Form, FormSubmission, TrackingSettings
 from renkei.marketing.schemas import parse_fields
 
 MARKETING = (Role.MARKETING,)
@@ -81,7 +81,14 @@ def _edit(request: HttpRequest, form: Form | None) -> HttpResponse:
     return render(
         request,
         "marketing/form_edit.html",
-        {"form_obj": form, "form": settings_form, "fields": fields},
+        {
+            "form_obj": form,
+            "form": settings_form,
+            "fields": fields,
+            "campaign_codes": Campaign.objects.order_by("-start_date", "name").values_list(
+                "utm_campaign", "name"
+            )[:200],
+        },
     )
 
 

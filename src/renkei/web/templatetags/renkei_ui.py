@@ -29,7 +29,12 @@ STATUS_COLORS = {
     LeadStatus.NURTURE: "yellow",
     LeadStatus.DISQUALIFIED: "red",
 }
-TIMELINE_ICONS = {"stage": "ti-chart-funnel", "status": "ti-flag", "audit": "ti-edit"}
+TIMELINE_ICONS = {
+    "stage": "ti-chart-funnel",
+    "status": "ti-flag",
+    "audit": "ti-edit",
+    "campaign": "ti-speakerphone",
+}
 
 
 @register.filter

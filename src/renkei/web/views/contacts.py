@@ -25,6 +25,7 @@ from renkei.contacts.forms import (
     add_service_errors,
 )
 from renkei.contacts.models import Account, Contact
+from renkei.contacts.panels import panels_for
 from renkei.core.permissions import ALL_ROLES, SALES_AND_MARKETING, role_required
 from renkei.funnel import services as funnel
 from renkei.funnel.forms import StageChangeForm, StatusChangeForm
@@ -69,6 +70,7 @@ def _detail_context(
         "status_error": status_error,
         "timeline": group_timeline(timeline_for(contact)),
         "stage_path": _stage_path(contact),
+        "panels": panels_for(request, contact),
     }
 
 

@@ -6,6 +6,9 @@
  * - page views (URL, title, referrer, UTM parameters) are sent at once; renkei.track("name",
  *   {...}) events are queued and sent in batches (a second, 20 events, or when the page is
  *   hidden) with navigator.sendBeacon (or fetch);
+ * - a click on a link to a document, archive or video (.pdf, .docx, .xlsx, .pptx, .zip,
+ *   .mp4 …) or with a data-renkei-download attribute is sent as a download of that address;
+ *   renkei.download(url, title) sends one by hand;
  * - with consent mode on, nothing is stored or sent until renkei.consent(true);
  * - with Do-Not-Track honoured, browsers sending DNT or Global Privacy Control are left alone.
  */
@@ -95,7 +98,16 @@
     flush(false);  // a page view goes out at once: fast navigations must not lose it
   }
 
+  var DOWNLOAD = /\.(pdf|docx?|xlsx?|pptx?|zip|csv|mp4|mov|m4v|webm)$/i;
+  function download(url, title) {
+    var event = { type: "download", url: String(url).slice(0, 2000),
+      title: String(title || "").slice(0, 500), referrer: location.href.slice(0, 2000) };
+    enqueue(event);
+    flush(false);  // the visitor may be leaving the page
+  }
+
   var api = {
+    download: download,
     track: function (name, props) {
       var event = { type: "custom", name: String(name).slice(0, 100), url: location.href.slice(0, 2000),
         props: props || {} };
@@ -118,6 +130,18 @@
   var pending = window.renkei && window.renkei.q;  // calls made before the script loaded
   window.renkei = api;
   if (pending) pending.forEach(function (call) { api[call[0]].apply(api, call[1]); });
+
+  document.addEventListener("click", function (event) {
+    if (disabled) return;
+    var link = event.target && event.target.closest && event.target.closest("a[href]");
+    if (!link) return;
+    var href = link.href;
+    var path = "";
+    try { path = new URL(href, location.href).pathname; } catch (e) { return; }
+    if (link.hasAttribute("data-renkei-download") || DOWNLOAD.test(path)) {
+      download(href, link.getAttribute("data-renkei-download") || link.textContent.trim());
+    }
+  }, true);
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") flush(true);
