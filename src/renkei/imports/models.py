@@ -33,6 +33,8 @@ class ImportJob(models.Model):
     mapping_name = models.CharField(_("mapping"), max_length=100, blank=True)
     mapping = models.JSONField(_("mapping definition"), default=dict, blank=True)
     encoding = models.CharField(_("encoding"), max_length=30, blank=True)
+    # The language the import was started in: row reasons are written in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     headers = models.JSONField(_("columns"), default=list, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)

@@ -29,7 +29,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from renkei.contacts import services as contact_services
@@ -721,6 +721,7 @@ def create_job(
         encoding=encoding or "",
         sheet=sheet or "",
         matching=matching,
+        language=translation.get_language() or "",
         created_by=actor if actor is not None and actor.pk else None,
     )
 

@@ -25,10 +25,12 @@ def run_import(job_id: int) -> dict[str, int]:
     if not claimed:
         return {}
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    # Row reasons and errors are written in the language of the person who started the
-    # import (else the organisation's), as the page that shows them will be.
-    language = (job.created_by.language if job.created_by else "") or (
-        Organisation.current().default_language
+    # Row reasons and errors are written in the language the import was started in (else
+    # the starter's saved language, else the organisation's), as the page showing them is.
+    language = (
+        job.language
+        or (job.created_by.language if job.created_by else "")
+        or Organisation.current().default_language
     )
     # A file or mapping that cannot be used is recorded on the job; nothing to retry.
     with translation.override(language), contextlib.suppress(ImportFileError, MappingError):
