@@ -47,3 +47,11 @@ def test_the_contact_list_benchmark_runs(tmp_path):
     for row in types.values():
         assert row["page"]["n"] == 2
         assert row["queries_per_page"] > 0
+
+
+def test_the_segment_count_benchmark_runs(tmp_path):
+    data = _run("segment_count.py", tmp_path, "--contacts", "200", "--runs", "2")
+    segments = data["result"]["segments"]
+    assert len(segments) == 7
+    assert segments["stage + source"]["matched"] > 0
+    assert all(row["n"] == 2 for row in segments.values())
