@@ -33,6 +33,22 @@ def test_the_current_page_is_marked_in_the_menu(client_for, marketer):
     assert f'<a class="nav-link" href="{reverse("web:contacts")}" aria-current="page">' in html
 
 
+def test_marketing_pages_sit_in_one_menu_marked_when_one_of_them_is_open(client_for, marketer):
+    html = client_for(marketer).get(reverse("marketing:segments")).content.decode()
+    menu = html[html.index('<details class="dropdown rk-menu rk-nav-menu"') :]
+    menu = menu[: menu.index("</details>")]
+    assert 'aria-current="true"' in menu  # the Marketing menu holds the open page
+    for name in ("marketing:campaigns", "marketing:personas", "marketing:content"):
+        assert f'href="{reverse(name)}"' in menu
+    assert f'href="{reverse("marketing:segments")}" aria-current="page"' in menu
+
+
+def test_sales_roles_see_no_marketing_menu(client_for, inside_rep):
+    html = client_for(inside_rep).get(reverse("web:home")).content.decode()
+    assert "rk-nav-menu" not in html
+    assert f'href="{reverse("marketing:campaigns")}"' not in html
+
+
 @pytest.mark.parametrize("fixture", ["marketer", "inside_rep", "field_rep"])
 def test_the_team_page_is_forbidden_to_roles_other_than_managers(client_for, request, fixture):
     user = request.getfixturevalue(fixture)
