@@ -3,11 +3,14 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from collections.abc import Callable
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.test import Client
 
 from renkei.core.choices import Role
+from renkei.core.models import User
 from tests.factories import make_user
 
 
@@ -85,3 +88,15 @@ def _end_stray_database_sessions(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User], Client]:
+    """`client_for(user)`: a test client signed in as `user`."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", pgettext_lazy("audit action", "Updated")
     DELETE = "delete", pgettext_lazy("audit action", "Deleted")
     MERGE = "merge", pgettext_lazy("audit action", "Merged")
+    EXPORT = "export", pgettext_lazy("audit action", "Exported")
 
 
 class Weekday(models.IntegerChoices):

@@ -139,9 +139,15 @@ def rows_of(columns: list[tuple[str, Callable[[Any], Any]]], objects: Any) -> tu
     )
 
 
+def contacts_table(contacts: Any = None) -> tuple[list[str], Iterator[list[Any]]]:
+    """The contacts export's header and rows, of every contact or of a queryset (a
+    segment's contacts, for example)."""
+    contacts = Contact.objects.all() if contacts is None else contacts
+    return rows_of(_contact_columns(), contacts.select_related("account", "owner").order_by("id"))
+
+
 def _contacts() -> tuple[list[str], Iterator[list[Any]]]:
-    contacts = Contact.objects.select_related("account", "owner").order_by("id")
-    return rows_of(_contact_columns(), contacts)
+    return contacts_table()
 
 
 def _accounts() -> tuple[list[str], Iterator[list[Any]]]:
@@ -185,16 +191,26 @@ def _encodable(value: Any, result: ExportResult) -> Any:
 
 
 def export(
-    kind: str, path: Path | str, *, format: str = "csv", encoding: str = "utf-8-sig"
+    kind: str,
+    path: Path | str,
+    *,
+    format: str = "csv",
+    encoding: str = "utf-8-sig",
+    table: tuple[list[str], Iterator[list[Any]]] | None = None,
 ) -> ExportResult:
-    """Write every record of `kind` (see `kinds()`) to `path`; returns what was written."""
+    """Write every record of `kind` (see `kinds()`) to `path`, or the rows of `table`
+    (from `contacts_table(queryset)`, say); returns what was written."""
     if format not in FORMATS:
         raise ExportError(_("Unknown format %(format)s.") % {"format": format})
     if format == "csv" and encoding not in ENCODINGS:
         raise ExportError(
             _("CSV exports are written in UTF-8 with BOM (utf-8-sig) or CP932 (cp932).")
         )
-    headers, rows = _table(kind)
+    if table is None:
+        headers, rows = _table(kind)
+    else:
+        headers, raw_rows = table
+        rows = ([neutralise(v) for v in row] for row in raw_rows)
     result = ExportResult(
         kind=kind, path=str(path), format=format, encoding=encoding if format == "csv" else ""
     )

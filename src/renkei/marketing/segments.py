@@ -9,6 +9,7 @@ the campaign filters one membership (of these campaigns, with these statuses).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from renkei.contacts.querysets import ContactQuerySet
 from renkei.core import audit
 from renkei.core.choices import AuditAction
 from renkei.core.models import User
+from renkei.imports.exports import ExportResult, contacts_table, export
 from renkei.marketing.choices import MemberStatus, TouchType
 from renkei.marketing.models import CampaignMember, PersonaMatch, Segment, Touch
 
@@ -214,3 +216,29 @@ def delete_segment(segment: Segment, *, actor: User | None) -> None:
         changes=audit.diff(audit.snapshot(segment), {}),
     )
     segment.delete()
+
+
+def export_segment(
+    segment: Segment,
+    path: Path | str,
+    *,
+    actor: User | None,
+    format: str = "csv",
+    encoding: str = "utf-8-sig",
+) -> ExportResult:
+    """Write the segment's contacts now to `path` (the contacts export's columns; CSV in
+    UTF-8 with BOM or CP932, or XLSX) and record who exported what in the audit log."""
+    result = export(
+        "contacts",
+        path,
+        format=format,
+        encoding=encoding,
+        table=contacts_table(contacts_of(segment)),
+    )
+    audit.record(
+        segment,
+        action=AuditAction.EXPORT,
+        actor=actor,
+        changes={"rows": [None, result.rows], "format": [None, result.format]},
+    )
+    return result

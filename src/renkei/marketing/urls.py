@@ -71,5 +71,6 @@ urlpatterns += [
     path("marketing/segments/count/", segments.segment_count, name="segment_count"),
     path("marketing/segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("marketing/segments/<int:pk>/edit/", segments.segment_edit, name="segment_edit"),
+    path("marketing/segments/<int:pk>/export/", segments.segment_export, name="segment_export"),
     path("marketing/segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
 ]

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (from the name)")
         parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig")
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
+        parser.add_argument(
+            "--segment", help="contacts only: the contacts of this segment (id or name)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
@@ -32,7 +35,10 @@ class Command(BaseCommand):
             )
         fmt = options["format"] or ("xlsx" if options["file"].lower().endswith(".xlsx") else "csv")
         try:
-            result = export(kind, options["file"], format=fmt, encoding=options["encoding"])
+            if options["segment"]:
+                result = self._segment(kind, options, fmt)
+            else:
+                result = export(kind, options["file"], format=fmt, encoding=options["encoding"])
         except ExportError as exc:
             raise CommandError(exc.message) from None
         if options["json"]:
@@ -46,3 +52,21 @@ class Command(BaseCommand):
                 _("%(count)d characters could not be written in CP932 and became ?: %(chars)s")
                 % {"count": result.replaced, "chars": " ".join(result.unencodable)}
             )
+
+    def _segment(self, kind: str, options: dict[str, Any], fmt: str) -> Any:
+        from renkei.marketing.models import Segment
+        from renkei.marketing.segments import export_segment
+
+        if kind != "contacts":
+            raise CommandError(_("--segment exports contacts only."))
+        value = options["segment"]
+        segment = (
+            Segment.objects.filter(pk=int(value)).first()
+            if value.isdigit()
+            else Segment.objects.filter(name=value).first()
+        )
+        if segment is None:
+            raise CommandError(_("No segment %(value)s.") % {"value": value})
+        return export_segment(
+            segment, options["file"], actor=None, format=fmt, encoding=options["encoding"]
+        )
