@@ -6,3 +6,6 @@ class FunnelConfig(AppConfig):
     name = "renkei.funnel"
     label = "funnel"
     verbose_name = _("Funnel")
+
+    def ready(self) -> None:
+        from renkei.funnel import tasks  # noqa: F401  (registers the periodic qualification)
