@@ -163,3 +163,52 @@ def test_a_score_condition_uses_the_registered_scores(leaders, monkeypatch):
     assert "score 80 ≥ 60" in reason
     verdict = agreements.evaluate(agreements.active_agreement(), cold, 20)
     assert verdict.missing == ["score below 60"]
+
+
+def test_leaders_draft_and_approve_in_the_pages_and_everyone_reads_the_terms(
+    client_for, leaders, inside_rep, no_scores
+):
+    from django.urls import reverse
+
+    marketing = client_for(leaders["marketing"])
+    response = marketing.post(
+        reverse("funnel:agreement_new"),
+        {
+            "title": "2026年度 下期",
+            "mql_required": ["email", "company"],
+            "mql_exclusions": ["competitor"],
+            "competitor_domains": "rival.co.jp\n",
+            "inside_first_touch_hours": "4",
+            "field_decision_days": "2",
+            "mql_target_per_month": "120",
+            "accepted_appointments_target_per_month": "30",
+        },
+    )
+    draft = agreements.LeadAgreement.objects.get()
+    assert response.status_code == 302 and draft.competitor_domains == ["rival.co.jp"]
+    detail = reverse("funnel:agreement_detail", args=[draft.version])
+    marketing.post(reverse("funnel:agreement_approve", args=[draft.version]), {"side": "marketing"})
+    page = client_for(leaders["sales"]).get(detail).content.decode()
+    assert "Approve for Sales" in page and "Approve for Marketing" not in page
+    client_for(leaders["sales"]).post(
+        reverse("funnel:agreement_approve", args=[draft.version]), {"side": "sales"}
+    )
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.ACTIVE
+    readable = client_for(inside_rep).get(reverse("funnel:agreements")).content.decode()
+    assert "In force: version 1" in readable
+    rep_view = client_for(inside_rep).get(detail).content.decode()
+    assert "rival.co.jp" in rep_view and "Approve for" not in rep_view
+    assert client_for(inside_rep).get(reverse("funnel:agreement_new")).status_code == 403
+    bad = marketing.post(
+        reverse("funnel:agreement_new"),
+        {
+            "title": "x",
+            "mql_min_score": "5000",
+            "inside_first_touch_hours": "4",
+            "field_decision_days": "2",
+            "mql_target_per_month": "0",
+            "accepted_appointments_target_per_month": "0",
+        },
+    )
+    assert bad.status_code == 200 and "1000" in bad.content.decode()

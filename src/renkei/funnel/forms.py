@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renkei.contacts.choices import LeadStatus, LifecycleStage
+from renkei.contacts.choices import LeadStatus, LifecycleStage, SourceChannel
 from renkei.contacts.models import Contact
 from renkei.core.models import User
 from renkei.core.permissions import SALES_AND_MARKETING
-from renkei.funnel.choices import MoveKind
+from renkei.funnel.choices import AgreementSide, Exclusion, MoveKind, RequiredField
 from renkei.funnel.transitions import (
     STATUSES_NEEDING_REASON,
     Transition,
@@ -124,3 +124,77 @@ class StatusChangeForm(forms.Form):
         if status and self.needs_reason(status) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("This change needs a reason."))
         return data
+
+
+class AgreementForm(forms.Form):
+    """The terms of a draft lead agreement."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    mql_min_score = forms.IntegerField(
+        label=_("Minimum score"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text=_("The lead's total score must reach this. Leave blank for no score condition."),
+    )
+    mql_required = forms.MultipleChoiceField(
+        label=_("Required"),
+        choices=RequiredField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    mql_exclusions = forms.MultipleChoiceField(
+        label=_("Never an MQL"),
+        choices=Exclusion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    competitor_domains = forms.CharField(
+        label=_("Competitor email domains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. rival.co.jp."),
+    )
+    mql_sources = forms.MultipleChoiceField(
+        label=_("Qualifying sources"),
+        choices=SourceChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only leads from these sources qualify. None ticked: every source."),
+    )
+    inside_first_touch_hours = forms.IntegerField(
+        label=_("Inside sales' first touch within (business hours)"), min_value=1, max_value=200
+    )
+    field_decision_days = forms.IntegerField(
+        label=_("Field sales' accept or reject within (business days)"), min_value=1, max_value=60
+    )
+    mql_target_per_month = forms.IntegerField(
+        label=_("MQLs marketing delivers per month"), min_value=0, max_value=1_000_000
+    )
+    accepted_appointments_target_per_month = forms.IntegerField(
+        label=_("Accepted appointments per month"), min_value=0, max_value=1_000_000
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def initial_from(cls, agreement: Any) -> dict[str, Any]:
+        names = [n for n in cls.base_fields if n != "competitor_domains"]
+        initial = {n: getattr(agreement, n) for n in names}
+        initial["competitor_domains"] = "\n".join(agreement.competitor_domains)
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["competitor_domains"] = [
+            line.strip() for line in data["competitor_domains"].splitlines() if line.strip()
+        ]
+        return data
+
+
+class ApprovalForm(forms.Form):
+    side = forms.ChoiceField(label=_("Approve for"), choices=AgreementSide.choices)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("web:home", _("Home"), "home", ALL_ROLES, None),
     ("web:contacts", _("Contacts"), "users", ALL_ROLES, None),
     ("web:accounts", _("Accounts"), "building", ALL_ROLES, None),
+    ("funnel:agreements", _("Lead agreement"), "file-certificate", ALL_ROLES, None),
     ("marketing:campaigns", _("Campaigns"), "speakerphone", (Role.MARKETING,), "marketing"),
     ("marketing:personas", _("Personas"), "user-circle", (Role.MARKETING,), "marketing"),
     ("marketing:content", _("Content"), "files", (Role.MARKETING,), "marketing"),
