@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("renkei.web.auth_urls")),
     path("", include("renkei.core.urls")),
     path("", include("renkei.marketing.urls")),
+    path("", include("renkei.nurture.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

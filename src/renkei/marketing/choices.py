@@ -10,6 +10,10 @@ class TouchType(models.TextChoices):
     PAGE_VIEW = "page_view", _("Page view")
     FORM_SUBMIT = "form_submit", _("Form submission")
     EMAIL_CLICK = "email_click", _("Email click")
+    EMAIL_OPEN = "email_open", _("Email open")
+    EMAIL_BOUNCE = "email_bounce", _("Email bounce")
+    EMAIL_COMPLAINT = "email_complaint", _("Email complaint")
+    EMAIL_UNSUBSCRIBE = "email_unsubscribe", _("Email unsubscribe")
     CUSTOM = "custom", _("Custom event")
 
 

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("web:accounts", _("Accounts"), "building", ALL_ROLES),
     ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,)),
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,)),
+    ("nurture:sends", _("Email"), "mail", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
