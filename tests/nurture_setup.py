@@ -61,7 +61,7 @@ def opted_in(
             "given_name": given_name,
             "email": email,
             **({"company": company} if company else {}),
-        },  # fmt: skip
+        },
         hidden={},
         consent_given=consent,
         ip="192.0.2.1",
