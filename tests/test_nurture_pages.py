@@ -190,3 +190,11 @@ def test_the_api_manages_the_suppression_list(marketer, inside_rep):
     assert client.post("/email/suppressions", {"email": "bad"}).status_code == 422
     assert client.delete(f"/email/suppressions/{response.json()['id']}").status_code == 204
     assert api(inside_rep).get("/email/suppressions").status_code == 403
+
+
+def test_the_contacts_list_links_its_filters_to_a_new_send(client, marketer, field_rep):
+    client.force_login(marketer)
+    body = client.get("/contacts/?q=田中&stage=lead").content.decode()
+    assert "/email/sends/new/?q=%E7%94%B0%E4%B8%AD&amp;stage=lead" in body
+    client.force_login(field_rep)
+    assert "/email/sends/new/" not in client.get("/contacts/").content.decode()

@@ -101,7 +101,7 @@ def _postmark(client, body, *, auth=SECRET):
 
 
 def test_a_bounce_webhook_suppresses_the_address_and_records_a_touch(client, delivered):
-    contact, _html, message = delivered
+    contact, _html, _message = delivered
     body = json.dumps({
         "RecordType": "Bounce", "Type": "HardBounce", "TypeCode": 1, "MessageID": "pm-1",
         "Email": "tanaka@sample.example.jp", "BouncedAt": "2026-04-06T10:00:00Z",
