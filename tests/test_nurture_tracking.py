@@ -141,3 +141,14 @@ def test_a_webhook_without_the_secret_is_refused(client, db, settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": ""}
     assert _postmark(client, "{}").status_code == 403
     assert client.post("/e/hooks/nosuchprovider/").status_code == 404
+
+
+def test_only_the_first_open_is_a_touch_and_it_shows_on_the_timeline(client, delivered, marketer):
+    contact, html, _message = delivered
+    pixel = re.search(r'<img src="([^"]+/e/o/[^"]+)"', html).group(1)
+    client.get(_path(pixel))
+    client.get(_path(pixel))
+    assert Touch.objects.filter(contact=contact, type=TouchType.EMAIL_OPEN).count() == 1
+    client.force_login(marketer)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Opened the email 春のセミナー" in page

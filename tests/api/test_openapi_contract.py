@@ -5,7 +5,6 @@ matches the schema documented for its status."""
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 from dataclasses import dataclass
 from typing import Any

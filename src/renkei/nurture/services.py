@@ -643,11 +643,13 @@ def _message(message_id: Any) -> Message | None:
 
 
 def record_open(message_id: Any, *, user_agent: str = "") -> bool:
+    """The open pixel was loaded: the message's first open is a touch on the contact."""
     message = _message(message_id)
     if message is None or message.contact is None:
         return False
     now = timezone.now()
-    Message.objects.filter(pk=message.pk, opened_at__isnull=True).update(opened_at=now)
+    if not Message.objects.filter(pk=message.pk, opened_at__isnull=True).update(opened_at=now):
+        return True  # the first open is the touch; mail programs reload images often
     tracking.record_touch(
         type=TouchType.EMAIL_OPEN,
         contact=message.contact,
