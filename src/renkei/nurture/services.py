@@ -498,28 +498,38 @@ def deliver_batch(*, limit: int | None = None, now: dt.datetime | None = None) -
     NURTURE_SEND_RATE messages a second; returns how many were handed to the mail server."""
     now = now or timezone.now()
     limit = limit or settings.NURTURE_BATCH_SIZE
-    ids = list(
+    messages = list(
         Message.objects.filter(status=MessageStatus.QUEUED, send__status=SendStatus.SENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
+        .select_related("send__template", "contact__account")
+        .order_by("id")[:limit]
     )
-    if not ids:
+    if not messages:
         return 0
+    # Consent and suppression are checked again for the whole batch before it is sent, so an
+    # unsubscribe that arrived after the send started is honoured (the batch takes seconds).
+    checks = eligibility([m.contact for m in messages if m.contact is not None])
     sender = SenderIdentity.load()
     domain = sender.from_email.rpartition("@")[2] or "localhost"
     connection = mailers.default
     interval = 1.0 / settings.NURTURE_SEND_RATE if settings.NURTURE_SEND_RATE > 0 else 0.0
     sent = 0
     try:
-        for message_id in ids:
+        for message in messages:
             header_id = make_msgid(domain=domain)
-            if not _claim(message_id, now, header_id):
+            if not _claim(message.pk, now, header_id):
                 continue  # another worker has it
-            message = Message.objects.select_related("send__template", "contact__account").get(
-                pk=message_id
+            message.attempts += 1
+            message.message_id = header_id
+            reason = (
+                checks[message.contact.pk].skip_reason
+                if message.contact is not None
+                else SkipReason.NO_EMAIL
             )
-            if _skip_now(message):
+            if reason:
+                Message.objects.filter(pk=message.pk).update(
+                    status=MessageStatus.SKIPPED, skip_reason=reason
+                )
                 continue
             started = time.monotonic()
             if _deliver(message, sender=sender, connection=connection, now=now):
@@ -530,18 +540,6 @@ def deliver_batch(*, limit: int | None = None, now: dt.datetime | None = None) -
         connection.close()
         _finish_sends()
     return sent
-
-
-def _skip_now(message: Message) -> bool:
-    """Re-check a claimed message: someone may have unsubscribed since the send began."""
-    if message.contact is None:
-        reason = SkipReason.NO_EMAIL
-    else:
-        reason = eligibility([message.contact])[message.contact.pk].skip_reason
-    if not reason:
-        return False
-    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SKIPPED, skip_reason=reason)
-    return True
 
 
 def _deliver(
@@ -562,6 +560,9 @@ def _deliver(
             message_id=message.pk,
             header_message_id=message.message_id,
         )
+        # Opened here (not by send_messages, which would close it again after each message):
+        # one SMTP session carries the whole batch; a no-op when it is open already.
+        connection.open()
         delivered = connection.send_messages([email])
         if not delivered:
             raise smtplib.SMTPServerDisconnected(_("The mail server accepted nothing."))
