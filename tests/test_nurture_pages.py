@@ -198,3 +198,32 @@ def test_the_contacts_list_links_its_filters_to_a_new_send(client, marketer, fie
     assert "/email/sends/new/?q=%E7%94%B0%E4%B8%AD&amp;stage=lead" in body
     client.force_login(field_rep)
     assert "/email/sends/new/" not in client.get("/contacts/").content.decode()
+
+
+def _send_with_recipients(marketer, count: int) -> EmailSend:
+    configure_sender()
+    for n in range(count):
+        make_contact(family_name=f"受信{n}", email=f"r{n}@sample.example.jp")
+    send = start_send(marketer, make_template(marketer))
+    services.prepare_send(send.pk)
+    return send
+
+
+def test_the_send_page_and_its_api_list_do_not_query_per_recipient(
+    client, marketer, django_assert_max_num_queries
+):
+    send = _send_with_recipients(marketer, 3)
+    client.force_login(marketer)
+    with django_assert_max_num_queries(12) as few:
+        client.get(f"/email/sends/{send.pk}/")
+    for n in range(3, 15):
+        make_contact(family_name=f"受信{n}", email=f"r{n}@sample.example.jp")
+    more = start_send(marketer, send.template)
+    services.prepare_send(more.pk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/email/sends/{more.pk}/")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/email/")
+    client_api = api(marketer)
+    with django_assert_max_num_queries(8):
+        assert client_api.get(f"/email/sends/{more.pk}/messages").json()["count"] == 15

@@ -70,12 +70,16 @@ def send_counts(send: EmailSend) -> dict[str, int]:
 @role_required(*MARKETING)
 @require_GET
 def send_list(request: HttpRequest) -> HttpResponse:
-    sends = EmailSend.objects.select_related("template", "created_by").annotate(
-        total=Count("messages"),
-        sent=Count("messages", filter=Q(messages__status=MessageStatus.SENT)),
-        skipped=Count("messages", filter=Q(messages__status=MessageStatus.SKIPPED)),
-        failed=Count("messages", filter=Q(messages__status=MessageStatus.FAILED)),
-        opened=Count("messages", filter=Q(messages__opened_at__isnull=False)),
+    sends = (
+        EmailSend.objects.select_related("template", "created_by")
+        .annotate(
+            total=Count("messages"),
+            sent=Count("messages", filter=Q(messages__status=MessageStatus.SENT)),
+            skipped=Count("messages", filter=Q(messages__status=MessageStatus.SKIPPED)),
+            failed=Count("messages", filter=Q(messages__status=MessageStatus.FAILED)),
+            opened=Count("messages", filter=Q(messages__opened_at__isnull=False)),
+        )
+        .order_by("-scheduled_at", "-id")
     )
     page = Paginator(sends, settings.CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     sender = SenderIdentity.load()
@@ -169,7 +173,7 @@ def send_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*MARKETING)
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
-    templates = EmailTemplate.objects.annotate(send_count=Count("sends"))
+    templates = EmailTemplate.objects.annotate(send_count=Count("sends")).order_by("name", "id")
     return render(request, "nurture/template_list.html", {"templates": templates})
 
 
