@@ -57,3 +57,29 @@ EXCEPTION_BASES = [
     (LawfulBasis.BUSINESS_RELATIONSHIP.value, LawfulBasis.BUSINESS_RELATIONSHIP.label),
     (LawfulBasis.PUBLISHED_ADDRESS.value, LawfulBasis.PUBLISHED_ADDRESS.label),
 ]
+
+
+class StepKind(models.TextChoices):
+    SEND = "send", _("Send an email")
+    WAIT = "wait", _("Wait business days")
+    BRANCH = "branch", _("Continue only if")
+    NOTIFY = "notify", _("Notify a colleague")
+
+
+class BranchCondition(models.TextChoices):
+    OPENED = "opened", _("opened an email of this sequence")
+    CLICKED = "clicked", _("clicked a link in an email of this sequence")
+    STAGE = "stage", _("reached the stage")
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("enrollment", "Active")
+    COMPLETED = "completed", pgettext_lazy("enrollment", "Completed")
+    EXITED = "exited", pgettext_lazy("enrollment", "Exited")
+
+
+class ExitReason(models.TextChoices):
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed, suppressed or opted out")
+    STAGE_REACHED = "stage_reached", _("Reached the exit stage")
+    CONDITION = "condition", _("Did not meet a condition")
+    STOPPED = "stopped", _("Sequence stopped")

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renkei.contacts.choices import LifecycleStage
 from renkei.nurture.choices import (
     EXCEPTION_BASES,
+    EnrollmentStatus,
+    ExitReason,
     LawfulBasis,
     MessageStatus,
     SendStatus,
@@ -148,9 +151,25 @@ class EmailSend(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"))
+    sequence = models.ForeignKey(
+        "Sequence",
+        verbose_name=_("sequence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sends",
+    )
+    step = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sequence", "step"],
+                condition=models.Q(sequence__isnull=False),
+                name="send_sequence_step",
+            )
+        ]
         verbose_name = _("email send")
         verbose_name_plural = _("email sends")
         indexes = [models.Index(fields=["status", "scheduled_at"], name="send_status_at")]
@@ -288,3 +307,100 @@ class WebhookFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Sequence(models.Model):
+    """A nurture sequence: contacts matching the audience are enrolled and go through its
+    steps (send, wait N business days, continue only if, notify), until they finish, reach
+    the exit stage, or unsubscribe. Steps are a list validated by
+    renkei.nurture.sequences.parse_steps."""
+
+    name = models.CharField(_("name"), max_length=200)
+    audience = models.JSONField(_("audience"), default=dict)
+    audience_label = models.CharField(_("audience"), max_length=300, blank=True)
+    exit_stage = models.CharField(
+        _("exit at stage"),
+        max_length=20,
+        choices=LifecycleStage.choices,
+        default=LifecycleStage.MQL,
+        help_text=_("Contacts leave the sequence when they reach this stage or a later one."),
+    )
+    steps = models.JSONField(_("steps"), default=list)
+    is_active = models.BooleanField(_("running"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("nurture sequence")
+        verbose_name_plural = _("nurture sequences")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """One contact in a sequence: the next step to run and when. Claimed by a worker with a
+    conditional UPDATE of `claimed_until` before its steps run."""
+
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("sequence"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="sequence_enrollments",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+    )
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    step = models.PositiveSmallIntegerField(_("next step"), default=0)
+    next_run_at = models.DateTimeField(_("next run"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enrolled_at", "-id"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "contact"], name="enrollment_unique")
+        ]
+        indexes = [models.Index(fields=["status", "next_run_at"], name="enrollment_due")]
+
+    def __str__(self) -> str:
+        return f"{self.sequence_id}/{self.contact_id}"
+
+
+class EnrollmentEvent(models.Model):
+    """What a step did for one enrollment (history shown on the sequence page)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("at"))
+    step = models.PositiveSmallIntegerField(_("step"), null=True)
+    detail = models.CharField(_("detail"), max_length=300)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("enrollment event")
+        verbose_name_plural = _("enrollment events")
+
+    def __str__(self) -> str:
+        return self.detail

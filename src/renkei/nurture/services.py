@@ -304,6 +304,14 @@ def check_sender() -> SenderIdentity:
     return sender
 
 
+def check_sender_or_error() -> SenderIdentity:
+    """check_sender, raising a ValidationError for forms and the API."""
+    try:
+        return check_sender()
+    except compose.SenderIncomplete as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 def create_send(
     *,
     actor: User,
@@ -485,7 +493,8 @@ def _claim(message_id: int, now: dt.datetime, header_id: str) -> bool:
 
 
 def _finish_sends() -> None:
-    for send in EmailSend.objects.filter(status=SendStatus.SENDING):
+    # A sequence's sends stay open: contacts reach their steps over weeks.
+    for send in EmailSend.objects.filter(status=SendStatus.SENDING, sequence__isnull=True):
         busy = send.messages.filter(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])
         if not busy.exists():
             EmailSend.objects.filter(pk=send.pk, status=SendStatus.SENDING).update(

@@ -24,3 +24,18 @@ def deliver_email() -> int:
 
 
 periodic("nurture.deliver_email", dt.timedelta(minutes=1), deliver_email)
+
+
+@task
+def run_sequences() -> int:
+    """Enroll contacts in running nurture sequences and run their due steps; the emails
+    they queue are delivered by deliver_email."""
+    from renkei.nurture import sequences
+
+    advanced = sequences.run_sequences()
+    if advanced:
+        services.run_delivery()
+    return advanced
+
+
+periodic("nurture.run_sequences", dt.timedelta(minutes=5), run_sequences)
