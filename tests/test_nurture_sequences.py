@@ -206,3 +206,40 @@ def test_stopping_a_sequence_ends_its_enrollments(smtp_server, marketer, templat
     run_at(THURSDAY + dt.timedelta(days=2))
     assert subjects(smtp_server) == ["田中様 1通目"]
     assert Enrollment.objects.get().exit_reason == ExitReason.STOPPED
+
+
+def test_a_sequence_is_built_started_and_followed_on_its_pages(
+    client, smtp_server, marketer, inside_rep, templates
+):
+    first, _second = templates
+    opted_in("tanaka@sample.example.jp", "田中")
+    client.force_login(inside_rep)
+    assert client.get("/email/sequences/").status_code == 403
+    client.force_login(marketer)
+    form = {
+        "name": "資料請求フォロー",
+        "exit_stage": "mql",
+        "steps-TOTAL_FORMS": "3",
+        "steps-INITIAL_FORMS": "0",
+        "steps-0-kind": "send",
+        "steps-0-template": str(first.pk),
+        "steps-1-kind": "wait",
+        "steps-1-days": "",
+        "steps-2-kind": "",
+    }
+    response = client.post("/email/sequences/new/?q=田中", form)
+    assert response.status_code == 200
+    assert "How many business days?" in response.content.decode()
+    form["steps-1-days"] = "3"
+    response = client.post("/email/sequences/new/?q=田中", form)
+    assert response.status_code == 302
+    detail = response["Location"]
+    page = client.get(detail).content.decode()
+    assert "Send “1通目”" in page and "Wait 3 business days" in page
+    assert client.post(detail + "run/", {"running": "1"}).status_code == 302
+    run_at(THURSDAY)
+    page = client.get(detail).content.decode()
+    assert "田中" in page and "Waiting 3 business days." in page
+    assert client.get("/email/sequences/").status_code == 200
+    edit = client.get(detail + "edit/").content.decode()
+    assert 'value="3"' in edit

@@ -372,3 +372,38 @@ def run_sequences(*, now: dt.datetime | None = None, limit: int = 2000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for pk in due if advance(pk, now=now))
+
+
+def describe(raw_steps: list[dict[str, Any]]) -> list[str]:
+    """Each step in words, for the sequence's page."""
+    templates = dict(EmailTemplate.objects.values_list("pk", "name"))
+    users = {u.pk: u.display_name for u in User.objects.all()}
+    lines = []
+    for step in parse_steps_lenient(raw_steps):
+        if isinstance(step, SendStep):
+            lines.append(_("Send “%(t)s”") % {"t": templates.get(step.template, "?")})
+        elif isinstance(step, WaitStep):
+            lines.append(_("Wait %(n)d business days") % {"n": step.days})
+        elif isinstance(step, BranchStep):
+            if step.condition == BranchCondition.STAGE and step.stage:
+                condition = _("reached %(stage)s") % {"stage": LifecycleStage(step.stage).label}
+            else:
+                condition = str(BranchCondition(step.condition).label)
+            target = (
+                _("go to step %(n)d") % {"n": step.otherwise}
+                if step.otherwise
+                else _("leave the sequence")
+            )
+            lines.append(
+                _("Continue if the contact %(condition)s; otherwise %(target)s")
+                % {"condition": condition, "target": target}
+            )
+        else:
+            who = users.get(step.user, "?") if step.user else _("the contact's owner")
+            lines.append(_("Notify %(who)s") % {"who": who})
+    return lines
+
+
+def parse_steps_lenient(raw_steps: list[dict[str, Any]]) -> list[Step]:
+    """Stored steps without the checks against current templates and users."""
+    return _STEPS.validate_python(raw_steps)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from renkei.nurture import webhooks
-from renkei.nurture.views import pages, public
+from renkei.nurture.views import pages, public, sequences
 
 app_name = "nurture"
 
@@ -32,4 +32,9 @@ urlpatterns += [
     ),
     path("email/exceptions/", pages.exception_list, name="exceptions"),
     path("email/sender/", pages.sender_identity, name="sender"),
+    path("email/sequences/", sequences.sequence_list, name="sequences"),
+    path("email/sequences/new/", sequences.sequence_new, name="sequence_new"),
+    path("email/sequences/<int:pk>/", sequences.sequence_detail, name="sequence_detail"),
+    path("email/sequences/<int:pk>/edit/", sequences.sequence_edit, name="sequence_edit"),
+    path("email/sequences/<int:pk>/run/", sequences.sequence_toggle, name="sequence_toggle"),
 ]
