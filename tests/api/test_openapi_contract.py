@@ -92,6 +92,7 @@ def test_the_operation_ids_are_short_and_unique(spec):
 
 
 def _email_calls(marketer) -> list[Call]:
+    from renkei.nurture import sequences
     from renkei.nurture import services as email
     from tests.nurture_setup import configure_sender, make_template, start_send
 
@@ -101,6 +102,10 @@ def _email_calls(marketer) -> list[Call]:
     email.prepare_send(send.pk)
     later = start_send(marketer, template, scheduled_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     row = email.suppress("stop@example.co.jp", reason="manual")
+    sequence = sequences.save_sequence(
+        None, actor=marketer, name="育成", exit_stage="mql",
+        steps=[{"kind": "send", "template": template.pk}],
+    )  # fmt: skip
     return [
         Call("get", "/email/templates", "/email/templates", 200),
         Call(
@@ -143,6 +148,31 @@ def _email_calls(marketer) -> list[Call]:
         ),
         Call(
             "delete", "/email/suppressions/{suppression_id}", f"/email/suppressions/{row.pk}", 204
+        ),
+        Call("get", "/email/sequences", "/email/sequences", 200),
+        Call(
+            "post",
+            "/email/sequences",
+            "/email/sequences",
+            201,
+            body={
+                "name": "育成",
+                "steps": [{"kind": "send", "template": template.pk}, {"kind": "wait", "days": 3}],
+            },
+        ),
+        Call("get", "/email/sequences/{sequence_id}", f"/email/sequences/{sequence.pk}", 200),
+        Call(
+            "post",
+            "/email/sequences/{sequence_id}/run",
+            f"/email/sequences/{sequence.pk}/run",
+            200,
+            body={"running": True},
+        ),
+        Call(
+            "get",
+            "/email/sequences/{sequence_id}/enrollments",
+            f"/email/sequences/{sequence.pk}/enrollments",
+            200,
         ),
     ]
 

@@ -14,15 +14,20 @@ from ninja import Query, Router, Status
 from renkei.core.api import error_responses, paginate, require_role
 from renkei.core.choices import Role
 from renkei.core.schemas import PageParams
-from renkei.nurture import services
+from renkei.nurture import sequences, services
 from renkei.nurture.audience import ContactFilterAudience
-from renkei.nurture.models import EmailSend, EmailTemplate, Suppression
+from renkei.nurture.models import EmailSend, EmailTemplate, Sequence, Suppression
 from renkei.nurture.schemas import (
+    EnrollmentPage,
     MessagePage,
     MessageQuery,
     SendDetail,
     SendIn,
     SendPage,
+    SequenceIn,
+    SequenceOut,
+    SequencePage,
+    SequenceRun,
     SuppressionIn,
     SuppressionOut,
     SuppressionPage,
@@ -200,3 +205,68 @@ def remove_suppression(request: HttpRequest, suppression_id: int) -> Status[None
     user = require_role(request, *MARKETING)
     services.unsuppress(get_object_or_404(Suppression, pk=suppression_id), actor=user)
     return Status(204, None)
+
+
+@router.get(
+    "/email/sequences",
+    response={200: SequencePage, **error_responses(403)},
+    summary="List nurture sequences",
+)
+def list_sequences(request: HttpRequest, query: Query[PageParams]) -> dict[str, Any]:
+    require_role(request, *MARKETING)
+    return paginate(Sequence.objects.order_by("name", "id"), query)
+
+
+@router.post(
+    "/email/sequences",
+    response={201: SequenceOut, **error_responses(403, 422)},
+    summary="Create a nurture sequence",
+)
+def create_sequence(request: HttpRequest, payload: SequenceIn) -> Status[Sequence]:
+    """Created stopped; start it with `POST /email/sequences/{id}/run`."""
+    user = require_role(request, *MARKETING)
+    audience = ContactFilterAudience(payload.filters.model_dump(), user)
+    errors = audience.errors()
+    if errors:
+        raise ValidationError({f"filters.{k}": v for k, v in errors.items()})
+    sequence = sequences.save_sequence(
+        None, actor=user, name=payload.name, steps=payload.steps,
+        exit_stage=payload.exit_stage, audience=audience,
+    )  # fmt: skip
+    return Status(201, sequence)
+
+
+@router.get(
+    "/email/sequences/{int:sequence_id}",
+    response={200: SequenceOut, **error_responses(403, 404)},
+    summary="Get a nurture sequence",
+)
+def get_sequence(request: HttpRequest, sequence_id: int) -> Sequence:
+    require_role(request, *MARKETING)
+    return get_object_or_404(Sequence, pk=sequence_id)
+
+
+@router.post(
+    "/email/sequences/{int:sequence_id}/run",
+    response={200: SequenceOut, **error_responses(403, 404, 422)},
+    summary="Start or stop a nurture sequence",
+)
+def run_sequence(request: HttpRequest, sequence_id: int, payload: SequenceRun) -> Sequence:
+    """`{"running": true}` starts it (422 while the sender identity is incomplete);
+    `false` stops it and ends the active enrollments."""
+    user = require_role(request, *MARKETING)
+    sequence = get_object_or_404(Sequence, pk=sequence_id)
+    return sequences.set_running(sequence, running=payload.running, actor=user)
+
+
+@router.get(
+    "/email/sequences/{int:sequence_id}/enrollments",
+    response={200: EnrollmentPage, **error_responses(403, 404)},
+    summary="List a sequence's enrollments",
+)
+def list_enrollments(
+    request: HttpRequest, sequence_id: int, query: Query[PageParams]
+) -> dict[str, Any]:
+    require_role(request, *MARKETING)
+    sequence = get_object_or_404(Sequence, pk=sequence_id)
+    return paginate(sequence.enrollments.order_by("-enrolled_at", "-id"), query)

@@ -316,7 +316,7 @@ class Sequence(models.Model):
     renkei.nurture.sequences.parse_steps."""
 
     name = models.CharField(_("name"), max_length=200)
-    audience = models.JSONField(_("audience"), default=dict)
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
     audience_label = models.CharField(_("audience"), max_length=300, blank=True)
     exit_stage = models.CharField(
         _("exit at stage"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
+from renkei.contacts.choices import LifecycleStage
 from renkei.core.schemas import CreateSchema, PageOut, PageParams, PatchSchema
 from renkei.nurture.choices import MessageStatus, SuppressionReason
 
@@ -141,3 +143,50 @@ class SuppressionIn(CreateSchema):
     email: str = Field(max_length=254)
     reason: SuppressionReason = SuppressionReason.MANUAL
     note: str = Field("", max_length=500)
+
+
+class SequenceOut(Schema):
+    id: int
+    name: str
+    audience: str = Field(alias="audience_label")
+    exit_stage: str
+    steps: list[dict[str, Any]]
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class SequencePage(PageOut):
+    items: list[SequenceOut]
+
+
+class SequenceIn(CreateSchema):
+    name: str = Field(max_length=200)
+    exit_stage: LifecycleStage = LifecycleStage.MQL
+    filters: ContactFilters = Field(default_factory=ContactFilters)
+    steps: list[dict[str, Any]] = Field(
+        description=(
+            'Steps in order: {"kind": "send", "template": id}, {"kind": "wait", "days": n}, '
+            '{"kind": "branch", "condition": "opened"|"clicked"|"stage", "stage": ..., '
+            '"otherwise": step number or 0}, {"kind": "notify", "user": id|null, "note": ...}.'
+        )
+    )
+
+
+class SequenceRun(Schema):
+    running: bool
+
+
+class EnrollmentOut(Schema):
+    id: int
+    contact_id: int
+    status: str
+    exit_reason: str
+    step: int = Field(description="The next step's index (0 = the first step).")
+    next_run_at: dt.datetime | None
+    enrolled_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class EnrollmentPage(PageOut):
+    items: list[EnrollmentOut]

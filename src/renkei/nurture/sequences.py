@@ -151,6 +151,10 @@ def save_sequence(
     sequence.name = name.strip()
     sequence.exit_stage = exit_stage
     sequence.steps = [s.model_dump(mode="json") for s in parsed]
+    if audience is None and not sequence.audience:
+        from renkei.nurture.audience import ContactFilterAudience
+
+        audience = ContactFilterAudience({}, actor)
     if audience is not None:
         sequence.audience = audience.to_json()
         sequence.audience_label = audience.describe()[:300]
