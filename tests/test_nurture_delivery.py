@@ -296,3 +296,16 @@ def test_the_delivery_job_is_registered():
     from renkei.core.scheduler import registered_jobs
 
     assert "nurture.deliver_email" in [job.name for job in registered_jobs()]
+
+
+def test_a_message_claimed_by_another_worker_is_left_to_it(smtp_server, marketer, ready):
+    opted_in("mine@sample.example.jp", "自分")
+    theirs = opted_in("theirs@sample.example.jp", "他")
+    send = start_send(marketer, ready)
+    services.prepare_send(send.pk)
+    Message.objects.filter(contact=theirs).update(
+        status=MessageStatus.SENDING, claim="otherworker", claimed_at=dt.datetime.now(dt.UTC)
+    )
+    services.run_delivery()
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["mine@sample.example.jp"]
+    assert Message.objects.get(contact=theirs).status == MessageStatus.SENDING

@@ -207,6 +207,7 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claim = models.CharField(max_length=16, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True, db_index=True)
     provider_id = models.CharField(

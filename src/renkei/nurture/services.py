@@ -2,23 +2,24 @@
 one-off sends and their delivery, and what recipients do (open, click, unsubscribe,
 bounce, complain).
 
-Delivery is at most once. Each message is claimed with a conditional UPDATE (queued →
-sending) before it is handed to the SMTP server, so two workers, or a worker that runs
-again after a restart, never send it twice. A worker that dies after the claim but before
-it recorded the outcome leaves the message in `sending`; after CLAIM_TIMEOUT it becomes
-`unknown` and is not retried — the server may have accepted it, and a missing email is
-better than a duplicate one in a marketing context.
+Delivery is at most once. Messages are claimed with a conditional UPDATE (queued →
+sending, with a claim token) in chunks of CLAIM_CHUNK before they are handed to the SMTP
+server, so two workers, or a worker that runs again after a restart, never send one twice;
+the chunk's outcomes are written in one UPDATE after it. A worker that dies after the claim
+but before it recorded the outcome leaves those messages in `sending`; after CLAIM_TIMEOUT
+they become `unknown` and are not retried — the server may have accepted them, and a
+missing email is better than a duplicate one in a marketing context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import smtplib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +60,9 @@ from renkei.nurture.models import (
 logger = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+# Messages claimed (and their outcomes recorded) per UPDATE: fewer commits, and at most this
+# many messages end `unknown` when a worker dies mid-chunk.
+CLAIM_CHUNK = 20
 BACKOFF = [
     dt.timedelta(minutes=1),
     dt.timedelta(minutes=5),
@@ -481,15 +485,15 @@ def release_stale_claims(now: dt.datetime | None = None) -> int:
     )
 
 
-def _claim(message_id: int, now: dt.datetime, header_id: str) -> bool:
-    return bool(
-        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENDING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            message_id=header_id,
-        )
+def _claim(chunk: list[Message], now: dt.datetime) -> tuple[str, set[int]]:
+    """Claim the queued messages of `chunk` in one conditional UPDATE; returns the claim
+    token and the ids this worker now owns (another worker may have taken some)."""
+    token = secrets.token_hex(8)
+    ids = [m.pk for m in chunk]
+    Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENDING, claimed_at=now, claim=token, attempts=F("attempts") + 1
     )
+    return token, set(Message.objects.filter(pk__in=ids, claim=token).values_list("pk", flat=True))
 
 
 def _finish_sends() -> None:
@@ -524,27 +528,38 @@ def deliver_batch(*, limit: int | None = None, now: dt.datetime | None = None) -
     interval = 1.0 / settings.NURTURE_SEND_RATE if settings.NURTURE_SEND_RATE > 0 else 0.0
     sent = 0
     try:
-        for message in messages:
-            header_id = make_msgid(domain=domain)
-            if not _claim(message.pk, now, header_id):
-                continue  # another worker has it
-            message.attempts += 1
-            message.message_id = header_id
-            reason = (
-                checks[message.contact.pk].skip_reason
-                if message.contact is not None
-                else SkipReason.NO_EMAIL
-            )
-            if reason:
-                Message.objects.filter(pk=message.pk).update(
-                    status=MessageStatus.SKIPPED, skip_reason=reason
+        for start in range(0, len(messages), CLAIM_CHUNK):
+            chunk = messages[start : start + CLAIM_CHUNK]
+            token, mine = _claim(chunk, now)
+            delivered: list[Message] = []
+            try:
+                for message in chunk:
+                    if message.pk not in mine:
+                        continue  # another worker has it
+                    message.attempts += 1
+                    message.message_id = f"<{token}.{message.pk}@{domain}>"
+                    reason = (
+                        checks[message.contact.pk].skip_reason
+                        if message.contact is not None
+                        else SkipReason.NO_EMAIL
+                    )
+                    if reason:
+                        Message.objects.filter(pk=message.pk).update(
+                            status=MessageStatus.SKIPPED, skip_reason=reason
+                        )
+                        continue
+                    started = time.monotonic()
+                    if _deliver(message, sender=sender, connection=connection, now=now):
+                        delivered.append(message)
+                    if interval:
+                        time.sleep(max(0.0, interval - (time.monotonic() - started)))
+            finally:
+                # The chunk's outcomes in one UPDATE; a crash before it leaves these
+                # messages `sending`, later `unknown` — never sent again.
+                Message.objects.bulk_update(
+                    delivered, ["status", "sent_at", "error", "message_id", "provider_id"]
                 )
-                continue
-            started = time.monotonic()
-            if _deliver(message, sender=sender, connection=connection, now=now):
-                sent += 1
-            if interval:
-                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+                sent += len(delivered)
     finally:
         connection.close()
         _finish_sends()
@@ -592,13 +607,11 @@ def _deliver(
                 suppress(message.email, reason=SuppressionReason.BOUNCED, note=reason)
         return False
     status = getattr(email, "anymail_status", None)
-    Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.SENT,
-        sent_at=timezone.now(),
-        error="",
-        provider_id=(getattr(status, "message_id", "") or "")[:300] if status else "",
-    )
-    return True
+    message.status = MessageStatus.SENT
+    message.sent_at = timezone.now()
+    message.error = ""
+    message.provider_id = (getattr(status, "message_id", "") or "")[:300] if status else ""
+    return True  # recorded with the rest of its chunk by deliver_batch
 
 
 def run_delivery(*, now: dt.datetime | None = None, max_batches: int = 1000) -> int:
