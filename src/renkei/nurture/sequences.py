@@ -46,6 +46,7 @@ from renkei.nurture.choices import (
     ExitReason,
     MessageStatus,
     SendStatus,
+    SkipReason,
 )
 from renkei.nurture.models import (
     EmailSend,
@@ -179,6 +180,9 @@ def set_running(sequence: Sequence, *, running: bool, actor: User) -> Sequence:
         now = timezone.now()
         sequence.enrollments.filter(status=EnrollmentStatus.ACTIVE).update(
             status=EnrollmentStatus.EXITED, exit_reason=ExitReason.STOPPED, finished_at=now
+        )
+        Message.objects.filter(send__sequence=sequence, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SKIPPED, skip_reason=SkipReason.CANCELLED
         )
     audit.record(sequence, action=AuditAction.UPDATE, actor=actor,
                  changes={"is_active": [before, running]})  # fmt: skip
