@@ -302,7 +302,7 @@ def advance(enrollment_id: int, *, now: dt.datetime | None = None) -> bool:
         pk=enrollment_id
     )
     sequence, contact = enrollment.sequence, enrollment.contact
-    steps = parse_steps(sequence.steps)
+    steps = parse_steps_lenient(sequence.steps)  # checked when saved
     calendar = BusinessCalendar.for_organisation()
     for _guard in range(MAX_STEPS + 1):
         reason = _exit_reason(enrollment, contact)
@@ -379,7 +379,13 @@ def run_sequences(*, now: dt.datetime | None = None, limit: int = 2000) -> int:
         .order_by("next_run_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in due if advance(pk, now=now))
+    advanced = 0
+    for pk in due:
+        try:
+            advanced += advance(pk, now=now)
+        except Exception:  # one broken enrollment must not stop the others; retried later
+            logger.exception("enrollment %s could not advance", pk)
+    return advanced
 
 
 def describe(raw_steps: list[dict[str, Any]]) -> list[str]:
