@@ -243,3 +243,16 @@ def test_a_sequence_is_built_started_and_followed_on_its_pages(
     assert client.get("/email/sequences/").status_code == 200
     edit = client.get(detail + "edit/").content.decode()
     assert 'value="3"' in edit
+
+
+def test_sent_emails_and_sequence_steps_show_on_the_contacts_timeline(
+    client, smtp_server, marketer, templates
+):
+    first, _second = templates
+    contact = opted_in("tanaka@sample.example.jp", "田中")
+    make_sequence(marketer, [{"kind": "send", "template": first.pk}, {"kind": "wait", "days": 2}])
+    run_at(THURSDAY)
+    client.force_login(marketer)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Sent the email 1通目" in page
+    assert "Sequence 新規リード育成: Waiting 2 business days." in page

@@ -8,4 +8,4 @@ class NurtureConfig(AppConfig):
     verbose_name = _("Email")
 
     def ready(self) -> None:
-        from renkei.nurture import tasks, webhooks  # noqa: F401  (registers jobs and receivers)
+        from renkei.nurture import tasks, timeline, webhooks  # noqa: F401  (registers jobs, sources, receivers)
