@@ -8,4 +8,5 @@ class NurtureConfig(AppConfig):
     verbose_name = _("Email")
 
     def ready(self) -> None:
-        from renkei.nurture import tasks, timeline, webhooks  # noqa: F401  (registers jobs, sources, receivers)
+        # Registers jobs, timeline sources, merge preparers and webhook receivers.
+        from renkei.nurture import merging, tasks, timeline, webhooks  # noqa: F401
