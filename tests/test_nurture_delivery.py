@@ -309,3 +309,15 @@ def test_a_message_claimed_by_another_worker_is_left_to_it(smtp_server, marketer
     services.run_delivery()
     assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["mine@sample.example.jp"]
     assert Message.objects.get(contact=theirs).status == MessageStatus.SENDING
+
+
+def test_delivery_waits_while_the_sender_identity_is_incomplete(smtp_server, marketer, ready):
+    opted_in("tanaka@sample.example.jp")
+    send = start_send(marketer, ready)
+    services.save_sender_identity(actor=marketer, postal_address="")
+    services.run_delivery()
+    assert smtp_server.messages == []
+    assert Message.objects.get(send=send).status == MessageStatus.QUEUED
+    services.save_sender_identity(actor=marketer, postal_address="東京都千代田区丸の内1-1-1")
+    services.run_delivery()
+    assert len(smtp_server.messages) == 1

@@ -519,10 +519,14 @@ def deliver_batch(*, limit: int | None = None, now: dt.datetime | None = None) -
     )
     if not messages:
         return 0
+    sender = SenderIdentity.load()
+    if sender.missing:
+        # Sending waits (messages stay queued) until the legally required identity is back.
+        logger.warning("email delivery paused: the sender identity is incomplete")
+        return 0
     # Consent and suppression are checked again for the whole batch before it is sent, so an
     # unsubscribe that arrived after the send started is honoured (the batch takes seconds).
     checks = eligibility([m.contact for m in messages if m.contact is not None])
-    sender = SenderIdentity.load()
     domain = sender.from_email.rpartition("@")[2] or "localhost"
     connection = mailers.default
     interval = 1.0 / settings.NURTURE_SEND_RATE if settings.NURTURE_SEND_RATE > 0 else 0.0
@@ -623,6 +627,9 @@ def run_delivery(*, now: dt.datetime | None = None, max_batches: int = 1000) -> 
     ).values_list("pk", flat=True):
         prepare_send(send_id, now=now)
     total = 0
+    if SenderIdentity.load().missing:
+        logger.warning("email delivery paused: the sender identity is incomplete")
+        return 0
     for _batch in range(max_batches):
         delivered = deliver_batch(now=now)
         total += delivered

@@ -151,6 +151,7 @@ def send_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": MessageStatus.choices,
             "running": send.status in (SendStatus.SCHEDULED, SendStatus.SENDING),
+            "sender_missing": SenderIdentity.load().missing,
         },
         partial="progress",
     )
