@@ -32,6 +32,7 @@ from renkei.funnel.api import router as funnel_router
 from renkei.funnel.services import FunnelError
 from renkei.marketing.api import router as marketing_router
 from renkei.marketing.campaigns import CampaignError
+from renkei.nurture.api import router as nurture_router
 
 
 class TokenAuth(HttpBearer):
@@ -87,6 +88,7 @@ api.add_router("/", contacts_router)
 api.add_router("/", accounts_router)
 api.add_router("/", funnel_router)
 api.add_router("/", marketing_router)
+api.add_router("/", nurture_router)
 
 
 def _error(

@@ -6,6 +6,7 @@ at start-up (see renkei.env).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "renkei.scoring",
     "renkei.analytics",
     "renkei.web",
+    "anymail",
+    "renkei.nurture",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +234,29 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Renkei <renkei@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Marketing email (renkei.nurture): links in messages point at SITE_URL; the worker sends
+# at most EMAIL_SEND_RATE messages a second (0 = no limit), EMAIL_BATCH_SIZE at a time, and
+# gives up after EMAIL_MAX_ATTEMPTS tries for temporary SMTP errors.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NURTURE_SEND_RATE = env_int("EMAIL_SEND_RATE", 10)
+NURTURE_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 200)
+NURTURE_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
+if NURTURE_SEND_RATE < 0 or NURTURE_BATCH_SIZE < 1 or NURTURE_MAX_ATTEMPTS < 1:
+    raise ConfigurationError(
+        "EMAIL_SEND_RATE must be >= 0, EMAIL_BATCH_SIZE and EMAIL_MAX_ATTEMPTS >= 1."
+    )
+# Email-provider webhooks (bounces, complaints) through django-anymail: the shared secret
+# "user:password" the provider sends as HTTP basic auth; without it the webhooks answer 403.
+# Provider credentials for an anymail EMAIL_BACKEND: ANYMAIL_<ESP>_<SETTING> variables,
+# e.g. ANYMAIL_POSTMARK_SERVER_TOKEN or ANYMAIL_SENDGRID_API_KEY.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+    **{
+        key.removeprefix("ANYMAIL_"): value
+        for key, value in os.environ.items()
+        if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET" and value
+    },
+}
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = HTTPS

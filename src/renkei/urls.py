@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("renkei.marketing.urls")),
     path("", include("renkei.funnel.urls")),
     path("", include("renkei.imports.urls")),
+    path("", include("renkei.nurture.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

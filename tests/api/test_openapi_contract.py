@@ -4,6 +4,7 @@ matches the schema documented for its status."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,8 @@ def check(spec: dict[str, Any], call: Call, default_client: ApiClient) -> None:
         schema_validator(spec, request_schema).validate(call.body)
     if call.method == "get":
         response = client.get(call.path, call.params)
+    elif call.method == "delete":
+        response = client.delete(call.path)
     else:
         response = getattr(client, call.method)(call.path, call.body)
     label = f"{call.method.upper()} {call.path}"
@@ -87,6 +90,92 @@ def test_the_operation_ids_are_short_and_unique(spec):
     ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
     assert "list_contacts" in ids
+
+
+def _email_calls(marketer) -> list[Call]:
+    from renkei.nurture import sequences
+    from renkei.nurture import services as email
+    from tests.nurture_setup import configure_sender, make_template, start_send
+
+    configure_sender()
+    template = make_template(marketer)
+    send = start_send(marketer, template)
+    email.prepare_send(send.pk)
+    later = start_send(marketer, template, scheduled_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    row = email.suppress("stop@example.co.jp", reason="manual")
+    sequence = sequences.save_sequence(
+        None, actor=marketer, name="育成", exit_stage="mql",
+        steps=[{"kind": "send", "template": template.pk}],
+    )  # fmt: skip
+    return [
+        Call("get", "/email/templates", "/email/templates", 200),
+        Call(
+            "post",
+            "/email/templates",
+            "/email/templates",
+            201,
+            body={
+                "name": "ご案内",
+                "subject_ja": "{{ family_name | ご担当者 }}様",
+                "html_ja": "<p>本文</p>",
+            },
+        ),
+        Call("get", "/email/templates/{template_id}", f"/email/templates/{template.pk}", 200),
+        Call(
+            "patch",
+            "/email/templates/{template_id}",
+            f"/email/templates/{template.pk}",
+            200,
+            body={"subject_en": "Hello {{ given_name | there }}", "html_en": "<p>Hi</p>"},
+        ),
+        Call("get", "/email/sends", "/email/sends", 200),
+        Call(
+            "post",
+            "/email/sends",
+            "/email/sends",
+            201,
+            body={"name": "API", "template_id": template.pk, "filters": {"stage": "lead"}},
+        ),
+        Call("get", "/email/sends/{send_id}", f"/email/sends/{send.pk}", 200),
+        Call("get", "/email/sends/{send_id}/messages", f"/email/sends/{send.pk}/messages", 200),
+        Call("post", "/email/sends/{send_id}/cancel", f"/email/sends/{later.pk}/cancel", 200),
+        Call("get", "/email/suppressions", "/email/suppressions", 200),
+        Call(
+            "post",
+            "/email/suppressions",
+            "/email/suppressions",
+            201,
+            body={"email": "no@example.co.jp", "reason": "manual"},
+        ),
+        Call(
+            "delete", "/email/suppressions/{suppression_id}", f"/email/suppressions/{row.pk}", 204
+        ),
+        Call("get", "/email/sequences", "/email/sequences", 200),
+        Call(
+            "post",
+            "/email/sequences",
+            "/email/sequences",
+            201,
+            body={
+                "name": "育成",
+                "steps": [{"kind": "send", "template": template.pk}, {"kind": "wait", "days": 3}],
+            },
+        ),
+        Call("get", "/email/sequences/{sequence_id}", f"/email/sequences/{sequence.pk}", 200),
+        Call(
+            "post",
+            "/email/sequences/{sequence_id}/run",
+            f"/email/sequences/{sequence.pk}/run",
+            200,
+            body={"running": True},
+        ),
+        Call(
+            "get",
+            "/email/sequences/{sequence_id}/enrollments",
+            f"/email/sequences/{sequence.pk}/enrollments",
+            200,
+        ),
+    ]
 
 
 def test_every_endpoint_answers_as_its_openapi_document_says(
@@ -179,6 +268,7 @@ def test_every_endpoint_answers_as_its_openapi_document_says(
             f"/contacts/{contact.pk}/stage-changes",
             200,
         ),
+        *_email_calls(marketer),
         # Errors have their documented shape too.
         Call("get", "/contacts", "/contacts", 401, client=ApiClient(None)),
         Call("get", "/contacts/{contact_id}", "/contacts/999999", 404),

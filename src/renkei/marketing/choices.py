@@ -12,6 +12,10 @@ class TouchType(models.TextChoices):
     FORM_SUBMIT = "form_submit", _("Form submission")
     EMAIL_CLICK = "email_click", _("Email click")
     DOWNLOAD = "download", _("Download")
+    EMAIL_OPEN = "email_open", _("Email open")
+    EMAIL_BOUNCE = "email_bounce", _("Email bounce")
+    EMAIL_COMPLAINT = "email_complaint", _("Email complaint")
+    EMAIL_UNSUBSCRIBE = "email_unsubscribe", _("Email unsubscribe")
     CUSTOM = "custom", _("Custom event")
 
 

@@ -265,3 +265,22 @@ def retry_failed_submissions(limit: int = 200) -> int:
     for pk in ids:
         process_submission(pk)
     return len(ids)
+
+
+# --- email opt-out --------------------------------------------------------------------
+@transaction.atomic
+def record_opt_out(contact: Contact, *, at: dt.datetime, ip: str | None = None) -> Contact:
+    """The person withdrew consent to marketing email (an unsubscribe): the contact becomes
+    opted out and the consent ledger gets a `given=False` record against the wording they
+    last answered (or the current wording), so the history shows when consent ended."""
+    last = ConsentRecord.objects.filter(contact=contact).order_by("-at", "-id").first()
+    text = last.consent_text if last else ConsentText.objects.order_by("-version").first()
+    if text is not None:
+        ConsentRecord.objects.create(
+            contact=contact, form=None, consent_text=text, given=False, at=at, ip=ip
+        )
+    if contact.consent_status != ConsentStatus.OPTED_OUT:
+        contact = contact_services.update_contact(
+            contact, actor=None, consent_status=ConsentStatus.OPTED_OUT
+        )
+    return contact

@@ -24,6 +24,14 @@ def _title(touch: Touch) -> str:
         }
     if touch.type == TouchType.EMAIL_CLICK:
         return _("Clicked a link in an email")
+    if touch.type == TouchType.EMAIL_OPEN:
+        return _("Opened the email %(name)s") % {"name": touch.title}
+    if touch.type == TouchType.EMAIL_BOUNCE:
+        return _("An email bounced")
+    if touch.type == TouchType.EMAIL_COMPLAINT:
+        return _("Marked an email as spam")
+    if touch.type == TouchType.EMAIL_UNSUBSCRIBE:
+        return _("Unsubscribed from marketing email")
     return _("Event: %(name)s") % {"name": touch.name}
 
 

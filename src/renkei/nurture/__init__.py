@@ -1,0 +1,1 @@
+"""Nurture email: sender identity, templates, one-off sends, suppression and lawful consent."""
