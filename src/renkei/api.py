@@ -30,6 +30,7 @@ from renkei.core.api import router as core_router
 from renkei.core.tokens import authenticate_token
 from renkei.funnel.api import router as funnel_router
 from renkei.funnel.services import FunnelError
+from renkei.privacy.api import router as privacy_router
 
 
 class TokenAuth(HttpBearer):
@@ -84,6 +85,7 @@ api.add_router("/", core_router)
 api.add_router("/", contacts_router)
 api.add_router("/", accounts_router)
 api.add_router("/", funnel_router)
+api.add_router("/", privacy_router)
 
 
 def _error(

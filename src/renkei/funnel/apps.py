@@ -6,3 +6,9 @@ class FunnelConfig(AppConfig):
     name = "renkei.funnel"
     label = "funnel"
     verbose_name = _("Funnel")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.funnel import privacy
+
+        privacy.register()

@@ -10,3 +10,8 @@ class MarketingConfig(AppConfig):
     def ready(self) -> None:
         # Registers periodic jobs, timeline sources and the "touches" export.
         from renkei.marketing import exports, tasks, timeline  # noqa: F401
+
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.marketing import privacy
+
+        privacy.register()

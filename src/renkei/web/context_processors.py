@@ -18,6 +18,7 @@ NAVIGATION = [
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,)),
     ("imports:jobs", _("Import"), "file-import", (Role.MARKETING,)),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,)),
+    ("privacy:requests", _("Privacy requests"), "shield-lock", (Role.MANAGER,)),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,)),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,)),
 ]
