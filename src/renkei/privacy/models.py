@@ -106,7 +106,7 @@ class DataSubjectRequest(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     contacts = models.ManyToManyField(
-        "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="+"
+        "contacts.Contact", verbose_name=_("contacts"), blank=True, related_name="privacy_requests"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)

@@ -73,6 +73,11 @@ class PrivacyError(Exception):
 
 
 # --- notices ---------------------------------------------------------------------------
+def current_notice() -> PrivacyNotice | None:
+    """The newest privacy notice: the one forms link to."""
+    return PrivacyNotice.objects.order_by("-version").first()
+
+
 def default_notice_text(language: str) -> str:
     """A starting point for the first version (R-APPI-1: purposes as specific as possible,
     profiling named so that it is foreseeable); admins edit it before publishing."""
