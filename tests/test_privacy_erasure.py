@@ -145,7 +145,7 @@ def test_erasure_keeps_stage_events_and_anonymous_touches_countable(people, admi
 
 
 def test_erasure_writes_a_tombstone_without_the_values(people, admin_user):
-    tanaka, suzuki = people
+    tanaka, _suzuki = people
     request = erasure_request(admin_user, tanaka)
     services.erase_request(request, actor=admin_user)
     tomb = Tombstone.objects.get()

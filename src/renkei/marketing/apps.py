@@ -10,8 +10,7 @@ class MarketingConfig(AppConfig):
     def ready(self) -> None:
         # Registers periodic jobs, timeline sources and the "touches" export.
         from renkei.marketing import exports, tasks, timeline  # noqa: F401
+        from renkei.marketing.privacy import register as register_privacy_holders
 
         # What this app holds about a person, for privacy requests (renkei.privacy).
-        from renkei.marketing import privacy
-
-        privacy.register()
+        register_privacy_holders()
