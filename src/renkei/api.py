@@ -31,6 +31,7 @@ from renkei.core.tokens import authenticate_token
 from renkei.funnel.api import router as funnel_router
 from renkei.funnel.services import FunnelError
 from renkei.privacy.api import router as privacy_router
+from renkei.privacy.services import PrivacyError
 
 
 class TokenAuth(HttpBearer):
@@ -160,6 +161,11 @@ def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 def _funnel_error(request: HttpRequest, exc: FunnelError) -> HttpResponse:
     status = {"stale": 409, "forbidden": 403}.get(exc.code, 422)
     return _error(request, status, exc.code, exc.message)
+
+
+@api.exception_handler(PrivacyError)
+def _privacy_error(request: HttpRequest, exc: PrivacyError) -> HttpResponse:
+    return _error(request, 422, exc.code, exc.message)
 
 
 @api.exception_handler(PermissionDenied)

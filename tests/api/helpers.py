@@ -37,6 +37,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, language: str | None = None) -> HttpResponse:
         return self.raw("patch", path, json.dumps({} if body is None else body), language)
 
+    def put(self, path: str, body: Any = None, language: str | None = None) -> HttpResponse:
+        return self.raw("put", path, json.dumps({} if body is None else body), language)
+
     def delete(self, path: str) -> HttpResponse:
         return self.client.delete(API + path, headers=self.headers())
 
