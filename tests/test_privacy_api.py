@@ -99,3 +99,15 @@ def test_the_list_filters_overdue_requests(api_for, admin_user):
     assert body["count"] == 1
     assert body["items"][0]["overdue"] is True
     assert api.get("/privacy/requests").json()["count"] == 2
+
+
+def test_the_list_costs_the_same_queries_for_one_or_many_requests(
+    api_for, admin_user, django_assert_max_num_queries
+):
+    api = api_for(admin_user)
+    for _n in range(5):
+        request_id = api.post("/privacy/requests", NEW).json()["id"]
+        put(api, f"/privacy/requests/{request_id}/contacts", {"contact_ids": [make_contact().pk]})
+    with django_assert_max_num_queries(8):
+        body = api.get("/privacy/requests").json()
+    assert body["count"] == 5

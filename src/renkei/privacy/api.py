@@ -35,9 +35,14 @@ def _admin(request: HttpRequest) -> Any:
 
 
 def _get(request_id: int) -> DataSubjectRequest:
-    return get_object_or_404(
-        DataSubjectRequest.objects.select_related("handler").prefetch_related("contacts"),
-        pk=request_id,
+    return get_object_or_404(_requests(), pk=request_id)
+
+
+def _requests() -> Any:
+    return (
+        DataSubjectRequest.objects.select_related("handler")
+        .prefetch_related("contacts")
+        .with_overdue(services.today())
     )
 
 
@@ -55,7 +60,7 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
 def list_privacy_requests(request: HttpRequest, query: Query[RequestQuery]) -> dict[str, Any]:
     """Newest first; `overdue=true` for open requests past their due date."""
     _admin(request)
-    requests = DataSubjectRequest.objects.select_related("handler").prefetch_related("contacts")
+    requests = _requests()
     if query.status:
         requests = requests.filter(status__in=query.status)
     if query.kind:

@@ -61,6 +61,16 @@ class DataSubjectRequestQuerySet(models.QuerySet):
     def overdue(self, today: dt.date) -> DataSubjectRequestQuerySet:
         return self.open().filter(due_on__lt=today)
 
+    def with_overdue(self, today: dt.date) -> DataSubjectRequestQuerySet:
+        """Annotate `overdue_now`: open and past its due date on `today`."""
+        return self.annotate(
+            overdue_now=models.Case(
+                models.When(status__in=OPEN_STATUSES, due_on__lt=today, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
 
 class DataSubjectRequest(models.Model):
     """A person's request about their data (開示・訂正・利用停止・消去等の請求): who asked,

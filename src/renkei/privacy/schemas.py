@@ -39,9 +39,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Any) -> bool:
-        from renkei.privacy.services import today
-
-        return obj.is_overdue(today())
+        return bool(obj.overdue_now)
 
 
 class RequestPage(PageOut):
