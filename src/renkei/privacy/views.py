@@ -23,7 +23,7 @@ from renkei.contacts.models import Contact
 from renkei.core.choices import Role
 from renkei.core.permissions import role_required
 from renkei.privacy import services
-from renkei.privacy.choices import RequestKind
+from renkei.privacy.choices import OPEN_STATUSES, RequestKind
 from renkei.privacy.forms import ContactSearchForm, NoticeForm, RequestForm
 from renkei.privacy.models import DataSubjectRequest, PrivacyNotice, TombstoneHit
 from renkei.web.htmx import render_page
@@ -51,7 +51,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     elif shown == "overdue":
         requests = requests.overdue(today).order_by("due_on", "id")
     elif shown == "closed":
-        requests = requests.exclude(pk__in=DataSubjectRequest.objects.open().values("pk"))
+        requests = requests.exclude(status__in=OPEN_STATUSES)
     page = Paginator(requests, settings.CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     hits = TombstoneHit.objects.filter(reviewed_at__isnull=True).select_related(
         "tombstone__request"
