@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from renkei.core.scheduler import registered_jobs
 from renkei.privacy import services
@@ -287,3 +287,32 @@ def test_due_dates_use_now_when_received_is_not_given(admin_user):
         request = _request(admin_user)
         assert request.received_at == timezone.now()
     assert request.due_on == dt.date(2027, 1, 8)
+
+
+# --- command line ----------------------------------------------------------------------
+def test_the_command_exports_and_erases_as_an_admin(admin_user, tmp_path):
+    from django.core.management import call_command
+
+    contact = make_contact(email=TANAKA_EMAIL)
+    request = erasure_request(admin_user, contact)
+    out = io.StringIO()
+    call_command("privacy", "export", str(request.pk), str(tmp_path / "d.zip"),
+                 "--actor", admin_user.username, stdout=out)  # fmt: skip
+    assert "contacts.contact.csv" in zipfile.ZipFile(tmp_path / "d.zip").namelist()
+    out = io.StringIO()
+    call_command("privacy", "erase", str(request.pk), "--actor", admin_user.username,
+                 "--json", stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["contacts"][str(contact.pk)]["contacts.contact"] == {
+        "anonymised": 1
+    }
+
+
+def test_the_command_refuses_a_non_admin_and_explains_a_refusal(admin_user, manager):
+    from django.core.management import CommandError, call_command
+
+    contact = make_contact(email=TANAKA_EMAIL)
+    request = erasure_request(admin_user, contact, identity_status=IdentityStatus.PENDING)
+    with pytest.raises(CommandError, match="not an active admin"):
+        call_command("privacy", "erase", str(request.pk), "--actor", manager.username)
+    with pytest.raises(CommandError, match="Verify the requester"), translation.override("en"):
+        call_command("privacy", "erase", str(request.pk), "--actor", admin_user.username)
