@@ -62,3 +62,24 @@ def test_an_admin_erases_a_person_found_by_email(page: Page, live_server):
     assert person.email == ""
     assert Tombstone.objects.count() == 1
     assert Contact.objects.filter(family_name="鈴木").get().email
+
+
+def test_an_admin_publishes_the_privacy_notice_and_the_form_links_to_it(page: Page, live_server):
+    from tests.marketing.conftest import make_form
+
+    admin = make_user(Role.ADMIN, username="notice_admin", language="en")
+    make_form()
+    sign_in(page, live_server.url, admin.username)
+    page.goto(f"{live_server.url}/privacy/notice/")
+    expect(page.get_by_label("Text (Japanese)")).to_have_value(re.compile("閲覧履歴"))
+    page.get_by_role("button", name="Publish").click()
+    expect(
+        page.get_by_text("Version 1 of the privacy notice is now shown on forms.")
+    ).to_be_visible()
+    shot(page, "privacy-notices")
+    page.goto(f"{live_server.url}/f/shiryo/?lang=ja")
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name=re.compile("個人情報の取り扱いについて")).click()
+    expect(popup.value.get_by_role("heading", level=1)).to_have_text("個人情報の取り扱いについて")
+    shot(page, "privacy-form")
+    shot(popup.value, "privacy-public")
