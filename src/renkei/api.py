@@ -33,6 +33,8 @@ from renkei.funnel.services import FunnelError
 from renkei.marketing.api import router as marketing_router
 from renkei.marketing.campaigns import CampaignError
 from renkei.nurture.api import router as nurture_router
+from renkei.privacy.api import router as privacy_router
+from renkei.privacy.services import PrivacyError
 
 
 class TokenAuth(HttpBearer):
@@ -89,6 +91,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", funnel_router)
 api.add_router("/", marketing_router)
 api.add_router("/", nurture_router)
+api.add_router("/", privacy_router)
 
 
 def _error(
@@ -167,6 +170,11 @@ def _funnel_error(request: HttpRequest, exc: FunnelError) -> HttpResponse:
 
 @api.exception_handler(CampaignError)
 def _campaign_error(request: HttpRequest, exc: CampaignError) -> HttpResponse:
+    return _error(request, 422, exc.code, exc.message)
+
+
+@api.exception_handler(PrivacyError)
+def _privacy_error(request: HttpRequest, exc: PrivacyError) -> HttpResponse:
     return _error(request, 422, exc.code, exc.message)
 
 

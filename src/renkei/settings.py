@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "renkei.web",
     "anymail",
     "renkei.nurture",
+    "renkei.privacy",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +289,7 @@ CONTACTS_PER_PAGE = 50
 API_PAGE_SIZE_MAX = 200
 # Largest file the web import accepts, in megabytes.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)
+
+# --- Privacy requests (renkei.privacy) --------------------------------------------------
+# Days to answer an APPI request ("without delay"); GDPR requests get one month.
+PRIVACY_REQUEST_DUE_DAYS = env_int("PRIVACY_REQUEST_DUE_DAYS", 14)

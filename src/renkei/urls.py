@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("renkei.funnel.urls")),
     path("", include("renkei.imports.urls")),
     path("", include("renkei.nurture.urls")),
+    path("", include("renkei.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

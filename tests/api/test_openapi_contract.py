@@ -14,10 +14,11 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 
 from renkei.contacts.choices import LifecycleStage
+from renkei.core.choices import Role
 from renkei.funnel import services as funnel
 from tests.api.helpers import API, ApiClient
 from tests.api.marketing_calls import marketing_calls
-from tests.factories import make_account, make_contact
+from tests.factories import make_account, make_contact, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -298,9 +299,45 @@ def test_every_endpoint_answers_as_its_openapi_document_says(
         Call("get", "/stage-changes", "/stage-changes", 422, params={"limit": 1000}),
     ]
     calls += marketing_calls(api, as_inside_sales, contact)
+    calls += privacy_calls(api_for(make_user(Role.ADMIN)), contact)
     for call in calls:
         check(spec, call, api)
 
     documented = {(method, path) for path, item in spec["paths"].items() for method in item}
     exercised = {(call.method, API + call.template) for call in calls if call.status < 400}
     assert exercised == documented
+
+
+def privacy_calls(admin: ApiClient, contact: Any) -> list[Call]:
+    """The privacy requests API (admins only), in the order a request is handled."""
+    request_id = admin.post(
+        "/privacy/requests",
+        {"kind": "disclosure", "requester_name": "佐藤 花子", "identity_status": "verified"},
+    ).json()["id"]
+    path = f"/privacy/requests/{request_id}"
+    template = "/privacy/requests/{request_id}"
+    erase = admin.post(
+        "/privacy/requests",
+        {"kind": "erasure", "requester_name": "佐藤 花子", "identity_status": "verified"},
+    ).json()["id"]
+    admin.put(f"/privacy/requests/{erase}/contacts", {"contact_ids": [contact.pk]})
+    return [
+        Call("get", "/privacy/requests", "/privacy/requests", 200, client=admin),
+        Call("get", "/privacy/requests", "/privacy/requests", 200, client=admin,
+             params={"status": ["received"], "overdue": True}),
+        Call("post", "/privacy/requests", "/privacy/requests", 201, client=admin,
+             body={"kind": "stop_use", "requester_name": "佐藤 花子", "regime": "gdpr",
+                   "requester_phone": "03-1234-5678"}),
+        Call("get", template, path, 200, client=admin),
+        Call("patch", template, path, 200, client=admin, body={"notes": "電話で受付"}),
+        Call("get", template + "/candidates", path + "/candidates", 200, client=admin),
+        Call("put", template + "/contacts", path + "/contacts", 200, client=admin,
+             body={"contact_ids": [contact.pk]}),
+        Call("get", template + "/disclosure", path + "/disclosure", 200, client=admin),
+        Call("post", template + "/stop-use", path + "/stop-use", 422, client=admin),
+        Call("post", template + "/stop-use", f"/privacy/requests/{erase}/stop-use", 200,
+             client=admin),
+        Call("post", template + "/erase", f"/privacy/requests/{erase}/erase", 200,
+             client=admin),
+        Call("get", "/privacy/requests", "/privacy/requests", 403),
+    ]  # fmt: skip

@@ -19,3 +19,7 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         # SQLite drops a table's triggers when a migration rebuilds it; put them back.
         post_migrate.connect(_ensure_search_indexes, sender=self)
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.contacts import privacy
+
+        privacy.register()

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "renkei.core"
     label = "core"
     verbose_name = _("Organisation and users")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.core import privacy
+
+        privacy.register()

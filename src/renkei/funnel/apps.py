@@ -8,4 +8,10 @@ class FunnelConfig(AppConfig):
     verbose_name = _("Funnel")
 
     def ready(self) -> None:
-        from renkei.funnel import tasks  # noqa: F401  (registers the periodic qualification)
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.funnel import (
+            privacy,
+            tasks,  # noqa: F401  (registers the periodic qualification)
+        )
+
+        privacy.register()

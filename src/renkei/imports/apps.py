@@ -6,3 +6,9 @@ class ImportsConfig(AppConfig):
     name = "renkei.imports"
     label = "imports"
     verbose_name = _("Import and export")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        from renkei.imports import privacy
+
+        privacy.register()

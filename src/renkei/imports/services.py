@@ -60,6 +60,8 @@ from renkei.imports.mappings import Mapping, MappingError, get_mapping, recogniz
 from renkei.imports.matching import BatchContactMatcher, Incoming
 from renkei.imports.models import ContactAttributes, ExternalId, ImportJob, ImportRow
 from renkei.imports.readers import ImportFileError, SourceRow, open_table
+from renkei.privacy import tombstones as privacy_tombstones
+from renkei.privacy.choices import HitSource
 
 logger = logging.getLogger(__name__)
 
@@ -472,6 +474,7 @@ class _Importer:
     # --- one batch ----------------------------------------------------------------------
     def process(self, prepared: list[PreparedRow | RowResult]) -> None:
         """Match and write one batch prepared by `prepare_batch`, in one transaction."""
+        prepared = _reject_erased(prepared, self.job, dry_run=self.dry_run)
         valid = [p for p in prepared if isinstance(p, PreparedRow)]
         with transaction.atomic():
             if self.dedup:
@@ -653,6 +656,33 @@ class _Importer:
             ("contact_id", "data", "updated_at"),
             [(pk, data, self.now) for pk, data in new_attributes.items()],
         )
+
+
+def _reject_erased(
+    prepared: list[PreparedRow | RowResult], job: ImportJob, *, dry_run: bool
+) -> list[PreparedRow | RowResult]:
+    """renkei.privacy: a row with the email or phone of a person erased at their request
+    is rejected, without keeping its values, and noted for admins (privacy requests page),
+    so an import never brings them back silently."""
+    rows = [p for p in prepared if isinstance(p, PreparedRow)]
+    erased = privacy_tombstones.erased_matches((r.contact.email, r.contact.phone) for r in rows)
+    if not erased:
+        return prepared
+    result: list[PreparedRow | RowResult] = []
+    for item in prepared:
+        tomb = None
+        if isinstance(item, PreparedRow):
+            tomb = erased.get((item.contact.email, item.contact.phone))
+        if tomb is None:
+            result.append(item)
+            continue
+        reason = _("This person's data was erased at their request; the row was not imported.")
+        result.append(RowResult(item.number, RowOutcome.REJECTED, reason, raw={}))
+        if not dry_run:
+            privacy_tombstones.note_hit(
+                tomb, source=HitSource.IMPORT, reference=f"import {job.pk} row {item.number}"
+            )
+    return result
 
 
 def _changes(contact: Contact, row: PreparedRow, *, overwrite: bool) -> dict[str, Any]:

@@ -11,3 +11,7 @@ class MarketingConfig(AppConfig):
         # Registrations: periodic jobs, timeline sources, contact-page panels, the merge
         # preparer and the "touches" export.
         from renkei.marketing import exports, merging, panels, tasks, timeline  # noqa: F401
+        from renkei.marketing.privacy import register as register_privacy_holders
+
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        register_privacy_holders()

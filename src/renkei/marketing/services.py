@@ -19,7 +19,7 @@ from renkei.contacts.dedup.services import flag_duplicate
 from renkei.contacts.models import Account, Contact
 from renkei.core.models import User
 from renkei.funnel import services as funnel
-from renkei.marketing import campaigns, tracking
+from renkei.marketing import campaigns, privacy, tracking
 from renkei.marketing.choices import FieldMapping, SubmissionStatus, TouchType
 from renkei.marketing.matching import find_account_for_submission, find_contact_for_submission
 from renkei.marketing.models import ConsentRecord, ConsentText, Form, FormSubmission
@@ -135,6 +135,8 @@ def process_submission(submission_id: int) -> FormSubmission | None:
     if not claimed:
         return None
     submission = FormSubmission.objects.select_related("form").get(pk=submission_id)
+    if privacy.hold_if_erased(submission):  # renkei.privacy: erased people stay erased
+        return submission
     try:
         with transaction.atomic():
             contact = _apply_submission(submission)

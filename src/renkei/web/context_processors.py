@@ -30,6 +30,7 @@ NAVIGATION = [
     ("nurture:sends", _("Email"), "mail", (Role.MARKETING,), "marketing"),
     ("imports:jobs", _("Import"), "file-import", (Role.MARKETING,), "data"),
     ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,), "data"),
+    ("privacy:requests", _("Privacy requests"), "shield-lock", (Role.MANAGER,), "data"),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,), None),
     ("core:settings", _("Settings"), "adjustments", (Role.ADMIN,), None),
     ("admin:index", _("Administration"), "settings", (Role.ADMIN,), None),
