@@ -50,7 +50,8 @@ def test_every_app_with_personal_data_is_registered():
         "contacts.contact", "contacts.duplicates", "funnel.stage_changes",
         "funnel.status_changes", "marketing.touches", "marketing.visitors",
         "marketing.form_submissions", "marketing.consent_records", "imports.rows",
-        "imports.attributes", "imports.external_ids", "core.audit",
+        "imports.attributes", "imports.external_ids", "core.audit", "nurture.messages",
+        "nurture.suppressions", "nurture.exceptions", "nurture.enrollments",
     } <= names  # fmt: skip
     assert [h.name for h in registry.holders()][-2:] == ["contacts.contact", "core.audit"]
 
@@ -254,3 +255,36 @@ def test_stop_of_use_opts_the_contacts_out(people, admin_user):
     assert tanaka.consent_status == ConsentStatus.OPTED_OUT
     assert suzuki.consent_status == ConsentStatus.OPTED_IN
     assert tanaka.email == TANAKA_EMAIL  # stopping use erases nothing
+
+
+def test_erasure_reaches_the_email_app(people, admin_user, smtp_server):
+    from renkei.nurture import services as email_services
+    from renkei.nurture.choices import LawfulBasis
+    from renkei.nurture.models import LawfulException, Message, Suppression
+    from tests.nurture_setup import configure_sender, make_template, start_send
+
+    tanaka, suzuki = people
+    configure_sender(admin_user)
+    for contact in (tanaka, suzuki):
+        email_services.record_lawful_exception(
+            contact, basis=LawfulBasis.BUSINESS_CARD, evidence="2026-10 展示会で名刺交換",
+            actor=admin_user,
+        )  # fmt: skip
+    send = start_send(admin_user, make_template(admin_user))
+    email_services.prepare_send(send.pk)
+    email_services.run_delivery()
+    assert Message.objects.get(contact=tanaka).email == TANAKA_EMAIL
+    email_services.suppress(TANAKA_EMAIL, reason="unsubscribed")
+    request = erasure_request(admin_user, tanaka)
+    data = services.disclosure(request)["contacts"][0]["data"]
+    assert data["nurture.messages"]["rows"][0]["email"] == TANAKA_EMAIL
+    assert data["nurture.suppressions"]["rows"][0]["email"] == TANAKA_EMAIL
+
+    services.erase_request(request, actor=admin_user)
+
+    assert TANAKA_EMAIL not in database_text()  # the audit entry of the suppression too
+    message = Message.objects.get(send=send, contact=tanaka)
+    assert message.email == "" and message.sent_at is not None  # the send's counts stay
+    assert not Suppression.objects.exists()
+    assert not LawfulException.objects.filter(contact=tanaka).exists()
+    assert Message.objects.get(contact=suzuki).email == SUZUKI_EMAIL

@@ -10,3 +10,7 @@ class NurtureConfig(AppConfig):
     def ready(self) -> None:
         # Registers jobs, timeline sources, merge preparers and webhook receivers.
         from renkei.nurture import merging, tasks, timeline, webhooks  # noqa: F401
+        from renkei.nurture.privacy import register as register_privacy_holders
+
+        # What this app holds about a person, for privacy requests (renkei.privacy).
+        register_privacy_holders()
