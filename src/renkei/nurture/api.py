@@ -13,9 +13,10 @@ from ninja import Query, Router, Status
 
 from renkei.core.api import error_responses, paginate, require_role
 from renkei.core.choices import Role
+from renkei.core.models import User
 from renkei.core.schemas import PageParams
 from renkei.nurture import sequences, services
-from renkei.nurture.audience import ContactFilterAudience
+from renkei.nurture.audience import ContactFilterAudience, SegmentAudience
 from renkei.nurture.models import EmailSend, EmailTemplate, Sequence, Suppression
 from renkei.nurture.schemas import (
     EnrollmentPage,
@@ -121,10 +122,7 @@ def create_send(request: HttpRequest, payload: SendIn) -> Status[EmailSend]:
                 ]
             }
         )
-    audience = ContactFilterAudience(payload.filters.model_dump(), user)
-    errors = audience.errors()
-    if errors:
-        raise ValidationError({f"filters.{k}": v for k, v in errors.items()})
+    audience = _audience(payload, user)
     send = services.create_send(
         actor=user,
         name=payload.name,
@@ -225,10 +223,7 @@ def list_sequences(request: HttpRequest, query: Query[PageParams]) -> dict[str, 
 def create_sequence(request: HttpRequest, payload: SequenceIn) -> Status[Sequence]:
     """Created stopped; start it with `POST /email/sequences/{id}/run`."""
     user = require_role(request, *MARKETING)
-    audience = ContactFilterAudience(payload.filters.model_dump(), user)
-    errors = audience.errors()
-    if errors:
-        raise ValidationError({f"filters.{k}": v for k, v in errors.items()})
+    audience = _audience(payload, user)
     sequence = sequences.save_sequence(
         None, actor=user, name=payload.name, steps=payload.steps,
         exit_stage=payload.exit_stage, audience=audience,
@@ -270,3 +265,16 @@ def list_enrollments(
     require_role(request, *MARKETING)
     sequence = get_object_or_404(Sequence, pk=sequence_id)
     return paginate(sequence.enrollments.order_by("-enrolled_at", "-id"), query)
+
+
+def _audience(payload: SendIn | SequenceIn, user: User) -> Any:
+    """A segment's contacts when `segment_id` is given, else the contacts of `filters`."""
+    if payload.segment_id is not None:
+        audience: Any = SegmentAudience(payload.segment_id)
+        errors = {"segment_id": audience.errors().get("segment", [])}
+    else:
+        audience = ContactFilterAudience(payload.filters.model_dump(), user)
+        errors = {f"filters.{k}": v for k, v in audience.errors().items()}
+    if any(errors.values()):
+        raise ValidationError(errors)
+    return audience

@@ -1,7 +1,11 @@
-"""Who a send goes to. A send stores its audience as JSON ({"kind": ..., ...}); each kind
-turns that into a contact queryset. For now the only kind is `contact_filter`, the same
-filters as the contacts list (renkei.contacts.forms.ContactFilterForm); segments plug in
-as another kind with `register`."""
+"""Who a send or a sequence goes to. It stores its audience as JSON ({"kind": ..., ...});
+each kind turns that into a contact queryset:
+
+- `contact_filter`: the contacts list's filters (renkei.contacts.forms.ContactFilterForm);
+- `segment`: a marketing segment's contacts at the moment the send is prepared (or the
+  sequence enrolls), so a segment's later members are reached by later sends.
+
+`from_params` picks the kind from a page's query string (`?segment=ID` or the filters)."""
 
 from __future__ import annotations
 
@@ -90,3 +94,51 @@ def _load_filter(data: dict[str, Any]) -> Audience:
 
 
 register(ContactFilterAudience.kind, _load_filter)
+
+
+class SegmentAudience:
+    """The contacts of a marketing segment, as its filters match them when asked."""
+
+    kind = "segment"
+
+    def __init__(self, segment_id: int | None) -> None:
+        from renkei.marketing.models import Segment
+
+        self.segment_id = segment_id
+        self.segment = Segment.objects.filter(pk=segment_id).first() if segment_id else None
+
+    def errors(self) -> dict[str, list[str]]:
+        if self.segment is None:
+            return {"segment": [_("The segment does not exist (any more).")]}
+        return {}
+
+    def contacts(self) -> ContactQuerySet:
+        from renkei.marketing.segments import contacts_of
+
+        if self.segment is None:
+            return Contact.objects.none()
+        return contacts_of(self.segment).order_by("pk")
+
+    def describe(self) -> str:
+        if self.segment is None:
+            return _("A deleted segment")
+        return _("Segment: %(name)s") % {"name": self.segment.name}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "segment": self.segment_id}
+
+
+def _load_segment(data: dict[str, Any]) -> Audience:
+    return SegmentAudience(data.get("segment"))
+
+
+register(SegmentAudience.kind, _load_segment)
+
+
+def from_params(params: Any, user: User | None) -> ContactFilterAudience | SegmentAudience:
+    """The audience a page's query string names: `segment=ID`, else the contacts-list
+    filters."""
+    segment = str(params.get("segment") or "")
+    if segment:
+        return SegmentAudience(int(segment) if segment.isdigit() else None)
+    return ContactFilterAudience({k: params[k] for k in FILTER_KEYS if params.get(k)}, user)

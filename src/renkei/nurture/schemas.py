@@ -65,6 +65,9 @@ class SendIn(CreateSchema):
     name: str = Field(max_length=200)
     template_id: int
     filters: ContactFilters = Field(default_factory=ContactFilters)
+    segment_id: int | None = Field(
+        None, description="Send to this segment's contacts instead of `filters`."
+    )
     scheduled_at: dt.datetime | None = Field(
         None, description="When to send (with a time zone); omitted or null: now."
     )
@@ -164,6 +167,9 @@ class SequenceIn(CreateSchema):
     name: str = Field(max_length=200)
     exit_stage: LifecycleStage = LifecycleStage.MQL
     filters: ContactFilters = Field(default_factory=ContactFilters)
+    segment_id: int | None = Field(
+        None, description="Enroll this segment's contacts instead of those of `filters`."
+    )
     steps: list[dict[str, Any]] = Field(
         description=(
             'Steps in order: {"kind": "send", "template": id}, {"kind": "wait", "days": n}, '

@@ -19,7 +19,7 @@ from renkei.contacts.models import Contact
 from renkei.core.choices import Role
 from renkei.core.permissions import role_required
 from renkei.nurture import compose, rendering, services
-from renkei.nurture.audience import FILTER_KEYS, ContactFilterAudience
+from renkei.nurture.audience import from_params
 from renkei.nurture.choices import MessageStatus, SendStatus
 from renkei.nurture.forms import (
     LawfulExceptionForm,
@@ -92,8 +92,7 @@ def send_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def send_new(request: HttpRequest) -> HttpResponse:
     """A new send to the contacts matching the contacts-list filters in the query string."""
-    params = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
-    audience = ContactFilterAudience(params, request.user)  # type: ignore[arg-type]
+    audience = from_params(request.GET, request.user)  # type: ignore[arg-type]
     initial: dict[str, Any] = {}
     if request.GET.get("template"):
         initial["template"] = request.GET["template"]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.core.choices import Role
 from renkei.core.permissions import role_required
 from renkei.nurture import sequences
-from renkei.nurture.audience import FILTER_KEYS, ContactFilterAudience
+from renkei.nurture.audience import from_params
 from renkei.nurture.choices import EnrollmentStatus
 from renkei.nurture.forms import SequenceForm, StepFormSet, step_initial
 from renkei.nurture.models import EnrollmentEvent, SenderIdentity, Sequence
@@ -37,8 +37,7 @@ def sequence_list(request: HttpRequest) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, sequence: Sequence | None) -> HttpResponse:
-    params = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
-    audience = ContactFilterAudience(params, request.user) if sequence is None else None  # type: ignore[arg-type]
+    audience = from_params(request.GET, request.user) if sequence is None else None  # type: ignore[arg-type]
     initial = {"name": sequence.name, "exit_stage": sequence.exit_stage} if sequence else None
     form = SequenceForm(request.POST or None, initial=initial)
     steps = StepFormSet(
