@@ -61,6 +61,10 @@ def is_erased(*, email: str = "", phone: str = "") -> bool:
 def erased_matches(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Tombstone]:
     """For many (email, phone) pairs, the ones that belong to erased people (the rule of
     `find_tombstone`), with their tombstone: one query however many pairs."""
+    if not Tombstone.objects.exists():
+        # Nearly always so: no hashing (a phone number's parsing is the slow part of an
+        # import row, and an import asks this for every batch).
+        return {}
     hashed = [(pair, email_hash(pair[0]), phone_hash(pair[1])) for pair in pairs]
     emails = {e for _, e, _p in hashed if e}
     phones = {p for _, e, p in hashed if p and not e}
