@@ -155,16 +155,20 @@ def update_contact(contact: Contact, *, actor: User | None, **values: Any) -> Co
         Contact.objects.select_for_update(of=("self",)).select_related("account").get(pk=contact.pk)
     )
     before = audit.snapshot(contact)
+    searched = (contact.search_text, contact.search_grams)
     _apply(contact, CONTACT_FIELDS, values)
     if "phone" in values:
         _clean_phone(contact)
     contact.refresh_derived_fields()
     _validate(contact)
-    contact.save()
-    audit.record(
-        contact,
-        action=AuditAction.UPDATE,
-        actor=actor,
-        changes=audit.diff(before, audit.snapshot(contact)),
-    )
+    changes = audit.diff(before, audit.snapshot(contact))
+    if not changes:
+        return contact
+    # Only the changed columns: the search index is rewritten only when the search text
+    # changed (its SQLite triggers fire on that column).
+    fields = [*changes, "updated_at"]
+    if (contact.search_text, contact.search_grams) != searched:
+        fields += ["search_text", "search_grams"]
+    contact.save(update_fields=fields)
+    audit.record(contact, action=AuditAction.UPDATE, actor=actor, changes=changes)
     return contact
