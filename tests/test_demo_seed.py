@@ -391,3 +391,19 @@ def test_seeding_again_adds_people_without_duplicating_users(seeded, db):
     assert len(set(emails)) == len(emails)
     keys = list(Account.objects.values_list("normalized_name", flat=True))
     assert len(set(keys)) == len(keys)
+
+
+def test_the_demos_opted_in_contacts_may_receive_marketing_email():
+    from renkei.contacts.choices import ConsentStatus
+    from renkei.contacts.models import Contact
+    from renkei.demo.seed import seed
+    from renkei.nurture.services import eligibility
+
+    seed(contacts=300)
+    opted_in = list(Contact.objects.filter(consent_status=ConsentStatus.OPTED_IN).exclude(email=""))
+    assert opted_in
+    checks = eligibility(opted_in)
+    assert all(not checks[c.pk].skip_reason for c in opted_in)
+    from renkei.nurture.models import SenderIdentity
+
+    assert not SenderIdentity.load().missing  # the demo company is the sender

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from renkei.contacts.choices import EmployeeBand, Industry, LifecycleStage, SourceChannel
+from renkei.contacts.choices import (
+    ConsentStatus,
+    EmployeeBand,
+    Industry,
+    LifecycleStage,
+    SourceChannel,
+)
 from renkei.contacts.models import Contact
 from renkei.core.models import User
 from renkei.demo import data
@@ -23,11 +29,13 @@ from renkei.marketing import campaigns as campaign_services
 from renkei.marketing import content as content_services
 from renkei.marketing import personas as persona_services
 from renkei.marketing import segments as segment_services
+from renkei.marketing import services as marketing_services
 from renkei.marketing.choices import BuyerStage, CampaignType, ContentKind, MemberStatus, TouchType
 from renkei.marketing.models import (
     Campaign,
     CampaignMember,
     CampaignMemberChange,
+    ConsentRecord,
     ContentAsset,
     Persona,
     Segment,
@@ -178,11 +186,52 @@ def seed_marketing(
         for asset in assets.values():
             content_services.link_touches(asset.pk)
         _segments(assets, owners)
+        _consent_records(after_contact_id)
+        _sender_identity(owners)
     return MarketingSummary(
         personas=Persona.objects.count(),
         campaigns=Campaign.objects.count(),
         content=ContentAsset.objects.count(),
         touches=touches,
+    )
+
+
+DEMO_CONSENT_JA = "製品・イベント情報のメール配信を希望します（いつでも配信停止できます）。"
+DEMO_CONSENT_EN = "Send me product and event news by email (unsubscribe at any time)."
+
+
+def _consent_records(after_contact_id: int) -> None:
+    """The opt-ins behind the demo's opted-in contacts: as a form would have recorded them
+    (consent text, time), so that marketing email may lawfully go to them."""
+    text = marketing_services.consent_text_for(DEMO_CONSENT_JA, DEMO_CONSENT_EN)
+    opted_in = Contact.objects.filter(
+        pk__gt=after_contact_id, consent_status=ConsentStatus.OPTED_IN
+    ).values_list("pk", "created_at")
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(contact_id=pk, consent_text=text, given=True, at=created_at)
+            for pk, created_at in opted_in
+        ],
+        batch_size=2000,
+    )
+
+
+def _sender_identity(owners: list[User]) -> None:
+    """The demo company as the sender of its marketing email (特定電子メール法 §4 requires
+    the name, postal address and a contact point in every message)."""
+    from renkei.nurture import services as email_services
+    from renkei.nurture.models import SenderIdentity
+
+    if not SenderIdentity.load().missing or not owners:
+        return
+    email_services.save_sender_identity(
+        actor=owners[0],
+        sender_name=data.ORGANISATION_NAME,
+        sender_name_en="Renkei Technology Inc.",
+        from_email=f"news@{data.ORGANISATION_DOMAIN}",
+        postal_address="〒100-0005 東京都千代田区丸の内1-9-1",
+        postal_address_en="1-9-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan",
+        contact_point=f"{SITE}/contact/",
     )
 
 
