@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("renkei.core.urls")),
     path("", include("renkei.marketing.urls")),
     path("", include("renkei.funnel.urls")),
+    path("", include("renkei.analytics.urls")),
     path("", include("renkei.imports.urls")),
     path("", include("renkei.nurture.urls")),
     path("", include("renkei.privacy.urls")),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -15,25 +13,15 @@ from renkei.analytics.funnel import funnel_report
 from renkei.contacts.choices import LeadStatus, LifecycleStage
 from renkei.contacts.models import Contact
 from renkei.funnel import services as funnel
-from tests.factories import make_contact
+from tests.analytics.helpers import JST, lead, move
 
 pytestmark = pytest.mark.django_db
-JST = ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=JST)
 
 
 @pytest.fixture
 def people(marketer, inside_rep, field_rep):
     return {"marketing": marketer, "inside": inside_rep, "field": field_rep}
-
-
-def lead(at: dt.datetime, **values) -> Contact:
-    with time_machine.travel(at, tick=False):
-        return make_contact(**values)
-
-
-def move(contact: Contact, stage: str, at: dt.datetime, who, reason: str = "") -> None:
-    funnel.change_stage(contact, to_stage=stage, actor=who, at=at, reason=reason)
 
 
 def stages(report: dict) -> dict[str, int]:

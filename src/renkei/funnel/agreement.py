@@ -60,7 +60,7 @@ def register_score_provider(provider: ScoreProvider) -> None:
         _score_providers.append(provider)
 
 
-def _scores(contact_ids: list[int]) -> dict[int, int] | None:
+def scores_for(contact_ids: list[int]) -> dict[int, int] | None:
     if not _score_providers:
         return None
     return _score_providers[-1](contact_ids)
@@ -325,7 +325,7 @@ def qualify(
     ids = list(leads.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        scores = _scores(chunk) if agreement.mql_min_score is not None else {}
+        scores = scores_for(chunk) if agreement.mql_min_score is not None else {}
         reasons: dict[str, list[int]] = {}
         for contact in Contact.objects.filter(pk__in=chunk).only(
             "pk", "email", "phone", "account_id", "title", "consent_status", "source_channel"
