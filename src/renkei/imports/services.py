@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 from renkei.contacts import services as contact_services
 from renkei.contacts import sqlite_search
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
+from renkei.contacts.dedup.choices import DuplicateKind
 from renkei.contacts.dedup.engine import Decision
 from renkei.contacts.dedup.matching import find_account_match
-from renkei.contacts.dedup.services import flag_duplicate
+from renkei.contacts.dedup.services import flag_duplicates
 from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import (
     InvalidPhoneNumber,
@@ -463,8 +464,10 @@ class _Importer:
         contact_services.create_accounts(distinct, actor=None)
         for key, account in new.items():
             self.accounts[key] = account.pk
-        for account, similar, reasons in reviews:
-            flag_duplicate(account, similar, reasons=reasons)
+        flag_duplicates(
+            DuplicateKind.ACCOUNT,
+            [(account.pk, similar.pk, reasons) for account, similar, reasons in reviews],
+        )
 
     def _account_id(self, row: PreparedRow) -> int | None:
         if not row.company:
@@ -592,15 +595,20 @@ class _Importer:
             ("contact_id", "data", "updated_at"),
             attributes,
         )
-        for row in rows:
-            if row.review_of is not None:
-                similar_id = (
+        flag_duplicates(
+            DuplicateKind.CONTACT,
+            [
+                (
+                    row.contact.pk,
                     row.review_of.saved_id
                     if isinstance(row.review_of, PreparedRow)
-                    else row.review_of
+                    else row.review_of,
+                    list(row.review_reasons),
                 )
-                similar = Contact.objects.get(pk=similar_id)
-                flag_duplicate(row.contact, similar, reasons=list(row.review_reasons))
+                for row in rows
+                if row.review_of is not None
+            ],
+        )
 
     def _update(self, updates: list[tuple[PreparedRow, Match, RowResult]]) -> None:
         if not updates:

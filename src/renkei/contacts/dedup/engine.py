@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import jaconv
@@ -358,6 +359,13 @@ def _romaji_equal(a: list[str], b: list[str]) -> bool:
     return joined_a in ("".join(b), "".join(reversed(b))) or joined_b == "".join(reversed(a))
 
 
+@lru_cache(maxsize=65536)
+def _compare_companies(a: Record, b: Record) -> Verdict:
+    """compare_companies, remembered: an import compares the same pairs of companies for
+    every pair of their people. Callers must not change the verdict they get."""
+    return compare_companies(a, b)
+
+
 def _company_relation(a: Record, b: Record) -> tuple[str, list[str]]:
     """ "same", "similar", "different" or "unknown", with the company verdict's reasons."""
     _, domain_a = email_parts(a.email)
@@ -371,14 +379,14 @@ def _company_relation(a: Record, b: Record) -> tuple[str, list[str]]:
     if (a.company or a.corporate_number or a.website) and (
         b.company or b.corporate_number or b.website
     ):
-        verdict = compare_companies(
+        verdict = _compare_companies(
             Record(company=a.company, corporate_number=a.corporate_number, website=a.website),
             Record(company=b.company, corporate_number=b.corporate_number, website=b.website),
         )
         if verdict.decision == Decision.MERGE:
-            return "same", verdict.reasons
+            return "same", list(verdict.reasons)
         if Reason.DIFFERENT_CORPORATE_NUMBERS in verdict.reasons:
-            return "different", verdict.reasons
+            return "different", list(verdict.reasons)
     if mail_a and mail_a == mail_b:
         return "same", [Reason.SAME_DOMAIN]
     site_a = company_domain(website=a.website) or mail_a
@@ -386,15 +394,15 @@ def _company_relation(a: Record, b: Record) -> tuple[str, list[str]]:
     if site_a and site_a == site_b:
         return "same", [Reason.SAME_DOMAIN]
     if a.company and b.company:
-        verdict = compare_companies(
+        verdict = _compare_companies(
             Record(company=a.company, website=a.website, email=a.email),
             Record(company=b.company, website=b.website, email=b.email),
         )
         if verdict.decision == Decision.MERGE:
-            return "same", verdict.reasons
+            return "same", list(verdict.reasons)
         if verdict.decision == Decision.REVIEW:
-            return "similar", verdict.reasons
-        return "different", verdict.reasons
+            return "similar", list(verdict.reasons)
+        return "different", list(verdict.reasons)
     if site_a and site_b:
         return "different", [Reason.DIFFERENT_DOMAINS]
     # One side gives a company name, the other only a domain: nothing to compare.

@@ -90,6 +90,33 @@ def flag_duplicate(
     return candidate
 
 
+def flag_duplicates(
+    kind: str, pairs: list[tuple[int, int, list[str]]], *, decision: str = Decision.REVIEW
+) -> int:
+    """`flag_duplicate` for many pairs of saved records of one kind, given by id, in one
+    statement (an import's path). Pairs already in the queue stay as they are; returns the
+    number of pairs sent."""
+    side_a, side_b = _sides(kind)
+    rows = {}
+    for a, b, reasons in pairs:
+        if a == b:
+            raise ValueError("a duplicate pair is two different saved records")
+        low, high = sorted((a, b))
+        key = DuplicateCandidate.key_for(kind, low, high)
+        rows.setdefault(
+            key,
+            DuplicateCandidate(
+                pair_key=key,
+                kind=kind,
+                decision=decision,
+                reasons=list(reasons),
+                **{f"{side_a}_id": low, f"{side_b}_id": high},
+            ),
+        )
+    DuplicateCandidate.objects.bulk_create(rows.values(), batch_size=500, ignore_conflicts=True)
+    return len(rows)
+
+
 def _lock_open_candidate(candidate: DuplicateCandidate) -> DuplicateCandidate:
     locked = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if locked.status != DuplicateStatus.OPEN:
