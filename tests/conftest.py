@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
+from django.utils import translation
 
 from renkei.core.choices import Role
 from renkei.core.models import User
@@ -100,3 +101,12 @@ def client_for(db) -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English: the tests that use it assert the source strings (the
+    catalogs translate them to Japanese, the default language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

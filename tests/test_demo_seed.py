@@ -393,7 +393,7 @@ def test_seeding_again_adds_people_without_duplicating_users(seeded, db):
     assert len(set(keys)) == len(keys)
 
 
-def test_the_demos_opted_in_contacts_may_receive_marketing_email():
+def test_the_demos_opted_in_contacts_may_receive_marketing_email(db):
     from renkei.contacts.choices import ConsentStatus
     from renkei.contacts.models import Contact
     from renkei.demo.seed import seed

@@ -22,6 +22,8 @@ from tests.nurture_setup import configure_sender, make_template, opted_in, start
 
 SITE_URL = "https://renkei.example.co.jp"
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def _email_settings(settings):

@@ -13,6 +13,8 @@ from tests.api.helpers import ApiClient
 from tests.factories import make_contact
 from tests.nurture_setup import configure_sender, make_template, opted_in, start_send
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def _email_settings(settings):

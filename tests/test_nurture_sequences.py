@@ -23,6 +23,8 @@ JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 # Thursday 30 April 2026; 4 to 6 May are holidays (みどりの日, こどもの日, 振替休日).
 THURSDAY = dt.datetime(2026, 4, 30, 10, 0, tzinfo=JST)
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def _email_settings(settings):

@@ -12,6 +12,8 @@ from renkei.nurture.models import SenderIdentity
 from tests.factories import make_account, make_contact
 from tests.nurture_setup import configure_sender, make_template
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_tokens_take_the_contacts_values_or_the_fallback(db):
     contact = make_contact(

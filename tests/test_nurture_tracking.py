@@ -19,6 +19,8 @@ from tests.nurture_setup import configure_sender, make_template, opted_in, start
 SITE_URL = "https://renkei.example.co.jp"
 SECRET = "renkei:webhook-secret"
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def _email_settings(settings):

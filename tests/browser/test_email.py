@@ -23,6 +23,8 @@ def test_a_marketer_previews_a_template_as_a_contact_and_sends_a_test(
     make_contact(family_name="高橋", email="takahashi@sample.example.jp")
     sign_in(page, live_server.url, marketer.username)
 
+    page.locator("nav.rk-nav summary", has_text="Marketing").click()  # the Marketing menu
+
     page.get_by_role("link", name="Email", exact=True).click()
     page.get_by_role("link", name="Templates", exact=True).click()
     page.get_by_role("link", name="春のセミナー案内").click()

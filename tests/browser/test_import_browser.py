@@ -43,6 +43,7 @@ def test_a_marketer_imports_a_shift_jis_exhibition_list(page: Page, live_server,
     source.write_bytes(out.getvalue().encode("cp932"))
     sign_in(page, live_server.url, marketer.username)
 
+    page.locator("nav.rk-nav summary", has_text="Data").click()  # the Data menu
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_role("link", name="Import a file").first.click()
     page.get_by_label("File", exact=True).set_input_files(source)

@@ -34,6 +34,7 @@ def test_a_marketer_builds_a_segment_watching_its_count(page: Page, live_server)
     make_contact(stage=LifecycleStage.MQL)
     sign_in(page, live_server.url, marketer.username)
 
+    page.locator("nav.rk-nav summary", has_text="Marketing").click()  # the Marketing menu
     page.get_by_role("link", name="Segments", exact=True).click()
     page.get_by_role("link", name="New segment").first.click()
     count = page.locator("#segment-count")

@@ -32,6 +32,8 @@ def test_an_admin_erases_a_person_found_by_email(page: Page, live_server):
     make_contact(family_name="鈴木", given_name="花子", account=account)
     sign_in(page, live_server.url, admin.username)
 
+    page.locator("nav.rk-nav summary", has_text="Data").click()  # the Data menu
+
     page.get_by_role("link", name="Privacy requests").click()
     page.get_by_role("link", name="New request").first.click()
     page.get_by_label("Request", exact=True).select_option("erasure")
