@@ -108,7 +108,7 @@ def validate_rule(
                 errors["values"] = [
                     _("Not a valid choice: %(values)s.") % {"values": ", ".join(wrong)}
                 ]
-            cleaned = sorted({str(v) for v in items}, key=list(allowed).index)
+            cleaned = [v for v in allowed if v in {str(i) for i in items}]
         elif field in KEYWORD_FIELDS:
             cleaned = list(dict.fromkeys(str(v)[:100] for v in items if str(v).strip()))
         elif field == FitField.PERSONA:

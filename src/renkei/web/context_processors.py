@@ -26,6 +26,7 @@ NAVIGATION = [
     ("marketing:content", _("Content"), "files", (Role.MARKETING,), "marketing"),
     ("marketing:segments", _("Segments"), "filter", (Role.MARKETING,), "marketing"),
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,), "marketing"),
+    ("scoring:rule_sets", _("Scoring rules"), "chart-dots", (Role.MARKETING,), "marketing"),
     ("imports:jobs", _("Import"), "file-import", (Role.MARKETING,), "data"),
     ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,), "data"),
     ("web:team", _("Team"), "users-group", (Role.MANAGER,), None),
