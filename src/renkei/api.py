@@ -32,6 +32,8 @@ from renkei.funnel.api import router as funnel_router
 from renkei.funnel.services import FunnelError
 from renkei.marketing.api import router as marketing_router
 from renkei.marketing.campaigns import CampaignError
+from renkei.scoring.api import router as scoring_router
+from renkei.scoring.services import ScoringError
 
 
 class TokenAuth(HttpBearer):
@@ -87,6 +89,7 @@ api.add_router("/", contacts_router)
 api.add_router("/", accounts_router)
 api.add_router("/", funnel_router)
 api.add_router("/", marketing_router)
+api.add_router("/", scoring_router)
 
 
 def _error(
@@ -166,6 +169,11 @@ def _funnel_error(request: HttpRequest, exc: FunnelError) -> HttpResponse:
 @api.exception_handler(CampaignError)
 def _campaign_error(request: HttpRequest, exc: CampaignError) -> HttpResponse:
     return _error(request, 422, exc.code, exc.message)
+
+
+@api.exception_handler(ScoringError)
+def _scoring_error(request: HttpRequest, exc: ScoringError) -> HttpResponse:
+    return _error(request, 409 if exc.code == "not_draft" else 422, exc.code, exc.message)
 
 
 @api.exception_handler(PermissionDenied)

@@ -16,6 +16,7 @@ from renkei.contacts.choices import LifecycleStage
 from renkei.funnel import services as funnel
 from tests.api.helpers import API, ApiClient
 from tests.api.marketing_calls import marketing_calls
+from tests.api.scoring_calls import scoring_calls
 from tests.factories import make_account, make_contact
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +209,7 @@ def test_every_endpoint_answers_as_its_openapi_document_says(
         Call("get", "/stage-changes", "/stage-changes", 422, params={"limit": 1000}),
     ]
     calls += marketing_calls(api, as_inside_sales, contact)
+    calls += scoring_calls(api, as_inside_sales, contact)
     for call in calls:
         check(spec, call, api)
 

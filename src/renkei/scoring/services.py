@@ -172,9 +172,10 @@ def delete_draft(rule_set: RuleSet, *, actor: User | None) -> None:
 
 
 @transaction.atomic
-def activate(rule_set: RuleSet, *, actor: User | None) -> RuleSet:
+def activate(rule_set: RuleSet, *, actor: User | None, rescore: bool = True) -> RuleSet:
     """Make a draft the active version: the active one is archived (it stays readable),
-    and every contact is rescored with the new rules in the worker after commit."""
+    and every contact is rescored with the new rules in the worker after commit (bulk
+    loaders that score themselves pass `rescore=False`)."""
     _require(actor, can_activate)
     rule_set = _locked_draft(rule_set)
     if not rule_set.rules.exists():
@@ -196,6 +197,7 @@ def activate(rule_set: RuleSet, *, actor: User | None) -> RuleSet:
     from renkei.scoring.tasks import rescore_all_contacts
 
     pk = rule_set.pk
-    transaction.on_commit(lambda: rescore_all_contacts.enqueue(pk))
+    if rescore:
+        transaction.on_commit(lambda: rescore_all_contacts.enqueue(pk))
     logger.info("rule set %s activated by user %s", pk, getattr(actor, "pk", None))
     return rule_set
