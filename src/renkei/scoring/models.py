@@ -133,35 +133,54 @@ class ScoreRun(models.Model):
 class ScoreEntry(ImmutableModel):
     """The ledger: the points one rule gave a contact in one computation — for a touch, for
     an attribute, or a negative correction where a cap limited the sum. Written once; the
-    entries of a computation add up exactly to the contact's score."""
+    entries of a computation add up exactly to the contact's score.
+
+    The rule set, rule and touch are kept as plain references (no database constraint, no
+    index of their own): the ledger is history, written a million rows at a time, and a
+    touch removed later must not rewrite it. Two indexes serve every read: (contact, run)
+    for a contact's explanation, (run, rule) for a computation's caps."""
 
     run = models.ForeignKey(
-        ScoreRun, verbose_name=_("computation"), on_delete=models.CASCADE, related_name="entries"
+        ScoreRun,
+        verbose_name=_("computation"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,
     )
     contact = models.ForeignKey(
         "contacts.Contact",
         verbose_name=_("contact"),
         on_delete=models.CASCADE,
         related_name="score_entries",
+        db_index=False,
     )
     rule_set = models.ForeignKey(
-        RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+        RuleSet,
+        verbose_name=_("rule set"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     rule = models.ForeignKey(
         Rule,
         verbose_name=_("rule"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="entries",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     touch = models.ForeignKey(
         "marketing.Touch",
         verbose_name=_("touch"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     part = models.CharField(_("part"), max_length=12, choices=RuleKind.choices)
     is_cap = models.BooleanField(_("cap"), default=False)
@@ -173,7 +192,10 @@ class ScoreEntry(ImmutableModel):
         ordering = ["-at", "-id"]
         verbose_name = _("score ledger entry")
         verbose_name_plural = _("score ledger entries")
-        indexes = [models.Index(fields=["contact", "run"], name="scoreentry_contact_run")]
+        indexes = [
+            models.Index(fields=["contact", "run"], name="scoreentry_contact_run"),
+            models.Index(fields=["run", "rule"], name="scoreentry_run_rule"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.points:+.2f} ({self.reason})"
