@@ -157,3 +157,17 @@ def test_tracked_page_views_of_an_identified_visitor_rescore_the_contact(
     with django_capture_on_commit_callbacks(execute=True):
         record_batch(batch)
     assert ContactScore.objects.get(contact=contact).engagement == pytest.approx(12, abs=0.01)
+
+
+def test_contacts_edited_lately_are_rescored_by_the_periodic_job(manager):
+    from renkei.contacts import services as contact_services
+    from renkei.scoring.compute import compute_scores
+    from renkei.scoring.tasks import rescore_recent_contacts
+
+    rule_set = services.activate(draft_with(manager, IT_RULE), actor=manager, rescore=False)
+    contact = make_contact(account=make_account(industry=Industry.FINANCE))
+    compute_scores(rule_set)
+    assert ContactScore.objects.get(contact=contact).total == 0
+    contact_services.update_account(contact.account, actor=manager, industry=Industry.IT)
+    assert rescore_recent_contacts.call() >= 1
+    assert ContactScore.objects.get(contact=contact).total == 20
