@@ -58,7 +58,7 @@ def test_the_segment_count_benchmark_runs(tmp_path):
 
 
 def test_the_rule_scoring_benchmark_runs(tmp_path):
-    data = _run("rule_scoring.py", tmp_path, "--contacts", "200", "--runs", "1")
+    data = _run("rule_scoring.py", tmp_path, "--contacts", "200", "--runs", "1", "--touches", "0")
     result = data["result"]
     assert result["contacts"] == 200
     assert result["runs"][0]["entries"] > 0

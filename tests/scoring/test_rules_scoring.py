@@ -224,3 +224,20 @@ def test_earlier_computations_stay_in_the_ledger(manager):
     assert score_of(contact).run_id == second.run_id
     with pytest.raises(TypeError):
         ScoreEntry.objects.filter(contact=contact).first().delete()
+
+
+def test_caps_are_explained_in_the_readers_language(manager):
+    rules = active_set(
+        manager,
+        [fit("industry", [Industry.IT], 80), engagement("page_view", 10, cap=15)],
+        fit_cap=50,
+        half_life_days=3650,
+    )
+    contact = make_contact(account=make_account(industry=Industry.IT))
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(2):
+            record_touch(type=TouchType.PAGE_VIEW, contact=contact)
+        compute_scores(rules)
+    texts = {line.text: line.points for line in explain(contact).lines}
+    assert texts["The fit score is at most 50 points"] == pytest.approx(-30)
+    assert texts["Capped at 15 points: Each Page view (at most 15 points)"] == pytest.approx(-5)

@@ -83,12 +83,14 @@ def explain(contact: Contact, *, touch_limit: int = 20) -> Explanation | None:
         if line is None:
             rule = rules.get(entry.rule_id) if entry.rule_id else None
             text = rule_logic.describe(rule) if rule is not None else entry.reason
-            if entry.is_cap:
-                text = (
-                    entry.reason
-                    if rule is None
-                    else _("Capped at %(cap)s points: %(rule)s") % {"cap": rule.cap, "rule": text}
-                )
+            if entry.is_cap and rule is not None:
+                text = _("Capped at %(cap)s points: %(rule)s") % {"cap": rule.cap, "rule": text}
+            elif entry.is_cap:
+                fit = entry.part == RuleKind.FIT
+                text = _("The %(part)s is at most %(cap)s points") % {
+                    "part": _("fit score") if fit else _("engagement score"),
+                    "cap": score.rule_set.fit_cap if fit else score.rule_set.engagement_cap,
+                }
             line = lines[key] = ReasonLine(
                 part=entry.part, rule_id=entry.rule_id, text=text, points=0.0, is_cap=entry.is_cap
             )
