@@ -94,6 +94,11 @@ def compute_scores(
         if contact_ids is not None and connection.vendor == "postgresql":
             # Serialize concurrent computations of the same contacts.
             list(contacts.select_for_update().values_list("pk", flat=True))
+        if contact_ids is None and connection.vendor == "postgresql":
+            # A full rescore can be redone: do not wait for its WAL to reach the disk (a
+            # crash loses at most this computation, never consistency).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         run = ScoreRun.objects.create(
             rule_set=rule_set, all_contacts=contact_ids is None, started_at=started
         )

@@ -135,10 +135,13 @@ class ScoreEntry(ImmutableModel):
     an attribute, or a negative correction where a cap limited the sum. Written once; the
     entries of a computation add up exactly to the contact's score.
 
-    The rule set, rule and touch are kept as plain references (no database constraint, no
-    index of their own): the ledger is history, written a million rows at a time, and a
-    touch removed later must not rewrite it. Two indexes serve every read: (contact, run)
-    for a contact's explanation, (run, rule) for a computation's caps."""
+    No reference has a database constraint: the ledger is history, written hundreds of
+    thousands of rows at a time by one INSERT … SELECT from existing rows (PostgreSQL's
+    deferred per-row checks doubled a full rescore's time). Deleting a contact or a
+    computation still deletes its entries (Django's cascade); the rule set, rule and touch
+    are plain references, and a touch removed later does not rewrite the ledger. Two
+    indexes serve every read: (contact, run) for a contact's explanation, (run, rule) for a
+    computation's caps."""
 
     run = models.ForeignKey(
         ScoreRun,
@@ -146,6 +149,7 @@ class ScoreEntry(ImmutableModel):
         on_delete=models.CASCADE,
         related_name="entries",
         db_index=False,
+        db_constraint=False,
     )
     contact = models.ForeignKey(
         "contacts.Contact",
@@ -153,6 +157,7 @@ class ScoreEntry(ImmutableModel):
         on_delete=models.CASCADE,
         related_name="score_entries",
         db_index=False,
+        db_constraint=False,
     )
     rule_set = models.ForeignKey(
         RuleSet,
@@ -203,22 +208,33 @@ class ScoreEntry(ImmutableModel):
 
 class ContactScore(models.Model):
     """A contact's current rule score: fit, engagement (decayed as of `computed_at`), their
-    total, the rule-set version and the computation that wrote it."""
+    total, the rule-set version and the computation that wrote it. Rewritten for every
+    contact by a full rescore, so its references have no database constraint (Django's
+    on_delete still applies), like the ledger's."""
 
     contact = models.OneToOneField(
         "contacts.Contact",
         verbose_name=_("contact"),
         on_delete=models.CASCADE,
         related_name="score",
+        db_constraint=False,
     )
     fit = models.FloatField(_("fit score"), default=0)
     engagement = models.FloatField(_("engagement score"), default=0)
     total = models.FloatField(_("score"), default=0)
     rule_set = models.ForeignKey(
-        RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+        RuleSet,
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     run = models.ForeignKey(
-        ScoreRun, verbose_name=_("computation"), on_delete=models.PROTECT, related_name="+"
+        ScoreRun,
+        verbose_name=_("computation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     computed_at = models.DateTimeField(_("computed"))
 

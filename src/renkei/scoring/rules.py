@@ -33,6 +33,12 @@ MAX_HALF_LIFE_DAYS = 3650
 MAX_VALUES = 100
 DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 
+# An address at a free-mail domain or one of its subdomains (one regular expression, not a
+# hundred LIKEs: a fifth of a full rescore's time on PostgreSQL otherwise).
+FREE_MAIL_PATTERN = (
+    r"@([a-z0-9-]+\.)*(" + "|".join(re.escape(d) for d in sorted(FREE_MAIL_DOMAINS)) + r")$"
+)
+
 CHOICE_FIELDS: dict[str, type[Any]] = {
     FitField.INDUSTRY: Industry,
     FitField.EMPLOYEE_BAND: EmployeeBand,
@@ -263,7 +269,7 @@ def fit_filter(rule: Rule) -> Q:
         case FitField.PERSONA:
             return Q(persona_match__persona_id__in=values)
         case FitField.FREE_MAIL:
-            return _domain_q(sorted(FREE_MAIL_DOMAINS), company=False)
+            return Q(email__iregex=FREE_MAIL_PATTERN)
         case FitField.COMPETITOR_DOMAIN:
             return _domain_q(values, company=True)
         case FitField.CONSENT_STATUS:
