@@ -18,6 +18,9 @@ from renkei.scoring import compute
 # RECENT_EVERY, looking back twice as far so a late or skipped run misses nobody.
 RECENT_EVERY = dt.timedelta(minutes=10)
 CHUNK = 2000
+# Past this many changed contacts (a persona re-match, an import), one set-based rescore of
+# everyone is faster than rescoring them in chunks.
+FULL_RESCORE_ABOVE = 10_000
 
 
 @task
@@ -50,6 +53,9 @@ def rescore_recent_contacts() -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    if len(ids) > FULL_RESCORE_ABOVE:
+        result = compute.rescore_all()
+        return result.contacts if result else 0
     scored = 0
     for start in range(0, len(ids), CHUNK):
         result = compute.rescore_contacts(ids[start : start + CHUNK])
