@@ -241,3 +241,21 @@ def test_caps_are_explained_in_the_readers_language(manager):
     texts = {line.text: line.points for line in explain(contact).lines}
     assert texts["The fit score is at most 50 points"] == pytest.approx(-30)
     assert texts["Capped at 15 points: Each Page view (at most 15 points)"] == pytest.approx(-5)
+
+
+@pytest.mark.parametrize(
+    ("email", "free"),
+    [
+        ("taro@gmail.com", True),
+        ("Taro@GMAIL.COM", True),
+        ("hanako@abc.ocn.ne.jp", True),
+        ("jiro@mail.example.co.jp", False),
+        ("gmail.com@example.co.jp", False),
+        ("", False),
+    ],
+)
+def test_free_mail_rules_know_providers_and_their_subdomains(manager, email, free):
+    rules = active_set(manager, [fit("free_mail", [], -20)])
+    contact = make_contact(email=email)
+    compute_scores(rules)
+    assert score_of(contact).total == (-20 if free else 0)

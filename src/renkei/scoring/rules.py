@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Lower, StrIndex, Substr
+from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,12 +34,6 @@ MAX_CAP = 100_000
 MAX_HALF_LIFE_DAYS = 3650
 MAX_VALUES = 100
 DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
-
-# An address at a free-mail domain or one of its subdomains (one regular expression, not a
-# hundred LIKEs: a fifth of a full rescore's time on PostgreSQL otherwise).
-FREE_MAIL_PATTERN = (
-    r"@([a-z0-9-]+\.)*(" + "|".join(re.escape(d) for d in sorted(FREE_MAIL_DOMAINS)) + r")$"
-)
 
 CHOICE_FIELDS: dict[str, type[Any]] = {
     FitField.INDUSTRY: Industry,
@@ -247,6 +243,21 @@ def _domain_q(domains: Iterable[str], *, company: bool) -> Q:
     return q
 
 
+def _after(text: Any, separator: str) -> Any:
+    """What follows the first `separator` in `text` (all of it when there is none)."""
+    return Substr(text, StrIndex(text, Value(separator)) + 1)
+
+
+def _free_mail_q() -> Q:
+    """An address at a free-mail domain (renkei.contacts.normalize) or a subdomain of one,
+    up to two levels (taro@abc.ocn.ne.jp). Hash look-ups of the address's domain and its
+    parents: a hundred LIKEs or one regular expression cost a fifth of a full rescore."""
+    domains = sorted(FREE_MAIL_DOMAINS)
+    domain = Lower(_after(F("email"), "@"))
+    parent = _after(domain, ".")
+    return Q(In(domain, domains)) | Q(In(parent, domains)) | Q(In(_after(parent, "."), domains))
+
+
 def fit_filter(rule: Rule) -> Q:
     """The contacts a fit rule applies to, as a filter on Contact."""
     values = rule.values
@@ -269,7 +280,7 @@ def fit_filter(rule: Rule) -> Q:
         case FitField.PERSONA:
             return Q(persona_match__persona_id__in=values)
         case FitField.FREE_MAIL:
-            return Q(email__iregex=FREE_MAIL_PATTERN)
+            return _free_mail_q()
         case FitField.COMPETITOR_DOMAIN:
             return _domain_q(values, company=True)
         case FitField.CONSENT_STATUS:
