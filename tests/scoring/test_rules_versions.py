@@ -171,3 +171,16 @@ def test_contacts_edited_lately_are_rescored_by_the_periodic_job(manager):
     contact_services.update_account(contact.account, actor=manager, industry=Industry.IT)
     assert rescore_recent_contacts.call() >= 1
     assert ContactScore.objects.get(contact=contact).total == 20
+
+
+def test_rule_changes_and_activation_are_in_the_audit_log(manager):
+    from renkei.core.audit import history
+
+    draft = draft_with(manager, IT_RULE)
+    services.remove_rule(draft.rules.get(), actor=manager)
+    services.add_rule(draft, actor=manager, kind="fit", field="free_mail", points=-5)
+    services.activate(draft, actor=manager, rescore=False)
+    changes = [entry.changes for entry in history(draft).order_by("id")]
+    assert {"rule_added": [None, "Industry is IT and software"]} in changes
+    assert {"rule_removed": ["Industry is IT and software", None]} in changes
+    assert changes[-1] == {"status": ["draft", "active"]}

@@ -150,16 +150,21 @@ def add_rule(rule_set: RuleSet, *, actor: User | None, **values: Any) -> Rule:
         campaign_type=cleaned.campaign_type,
         created_at=timezone.now(),
     )
-    logger.info(
-        "rule %s added to rule set %s by user %s", rule.pk, rule_set.pk, getattr(actor, "pk", None)
-    )
+    audit.record(
+        rule_set, action=AuditAction.UPDATE, actor=actor,
+        changes={"rule_added": [None, rule_logic.describe(rule)]},
+    )  # fmt: skip
     return rule
 
 
 @transaction.atomic
 def remove_rule(rule: Rule, *, actor: User | None) -> None:
     _require(actor, can_edit)
-    _locked_draft(rule.rule_set)
+    rule_set = _locked_draft(rule.rule_set)
+    audit.record(
+        rule_set, action=AuditAction.UPDATE, actor=actor,
+        changes={"rule_removed": [rule_logic.describe(rule), None]},
+    )  # fmt: skip
     rule.delete()
 
 
