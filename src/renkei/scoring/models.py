@@ -227,6 +227,7 @@ class ContactScore(models.Model):
         verbose_name=_("rule set"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         db_constraint=False,
     )
     run = models.ForeignKey(
@@ -234,6 +235,7 @@ class ContactScore(models.Model):
         verbose_name=_("computation"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         db_constraint=False,
     )
     computed_at = models.DateTimeField(_("computed"))
@@ -241,7 +243,6 @@ class ContactScore(models.Model):
     class Meta:
         verbose_name = _("contact score")
         verbose_name_plural = _("contact scores")
-        indexes = [models.Index(fields=["-total"], name="contactscore_total")]
 
     def __str__(self) -> str:
         return f"{self.contact_id}: {self.total:.1f}"
