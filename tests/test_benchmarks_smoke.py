@@ -55,3 +55,11 @@ def test_the_segment_count_benchmark_runs(tmp_path):
     assert len(segments) == 7
     assert segments["stage + source"]["matched"] > 0
     assert all(row["n"] == 2 for row in segments.values())
+
+
+def test_the_rule_scoring_benchmark_runs(tmp_path):
+    data = _run("rule_scoring.py", tmp_path, "--contacts", "200", "--runs", "1", "--touches", "0")
+    result = data["result"]
+    assert result["contacts"] == 200
+    assert result["runs"][0]["entries"] > 0
+    assert result["projected_1m_seconds"] > 0

@@ -35,6 +35,8 @@ from renkei.marketing.campaigns import CampaignError
 from renkei.nurture.api import router as nurture_router
 from renkei.privacy.api import router as privacy_router
 from renkei.privacy.services import PrivacyError
+from renkei.scoring.api import router as scoring_router
+from renkei.scoring.services import ScoringError
 
 
 class TokenAuth(HttpBearer):
@@ -92,6 +94,7 @@ api.add_router("/", funnel_router)
 api.add_router("/", marketing_router)
 api.add_router("/", nurture_router)
 api.add_router("/", privacy_router)
+api.add_router("/", scoring_router)
 
 
 def _error(
@@ -176,6 +179,11 @@ def _campaign_error(request: HttpRequest, exc: CampaignError) -> HttpResponse:
 @api.exception_handler(PrivacyError)
 def _privacy_error(request: HttpRequest, exc: PrivacyError) -> HttpResponse:
     return _error(request, 422, exc.code, exc.message)
+
+
+@api.exception_handler(ScoringError)
+def _scoring_error(request: HttpRequest, exc: ScoringError) -> HttpResponse:
+    return _error(request, 409 if exc.code == "not_draft" else 422, exc.code, exc.message)
 
 
 @api.exception_handler(PermissionDenied)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("renkei.imports.urls")),
     path("", include("renkei.nurture.urls")),
     path("", include("renkei.privacy.urls")),
+    path("", include("renkei.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from renkei.core.choices import Role
 from renkei.funnel import services as funnel
 from tests.api.helpers import API, ApiClient
 from tests.api.marketing_calls import marketing_calls
+from tests.api.scoring_calls import scoring_calls
 from tests.factories import make_account, make_contact, make_user
 
 pytestmark = pytest.mark.django_db
@@ -300,6 +301,7 @@ def test_every_endpoint_answers_as_its_openapi_document_says(
     ]
     calls += marketing_calls(api, as_inside_sales, contact)
     calls += privacy_calls(api_for(make_user(Role.ADMIN)), contact)
+    calls += scoring_calls(api, as_inside_sales, contact)
     for call in calls:
         check(spec, call, api)
 

@@ -15,6 +15,10 @@ from renkei.core.scheduler import run_scheduler
 
 logger = logging.getLogger(__name__)
 
+# How often an idle database worker looks for new tasks. Half a second keeps a contact's
+# rescore after a touch visible within a second (issue #5); the query is an indexed read.
+POLL_INTERVAL_SECONDS = 0.5
+
 
 def load_task_modules() -> None:
     """Import every app's tasks module so its periodic jobs are registered."""
@@ -48,6 +52,12 @@ def run_worker(*, burst: bool = False, schedule: bool = True) -> None:
             )
             worker.work(burst=burst, with_scheduler=True)
         else:
-            call_command("db_worker", reload=False, batch=burst, startup_delay=not burst)
+            call_command(
+                "db_worker",
+                reload=False,
+                batch=burst,
+                startup_delay=not burst,
+                interval=POLL_INTERVAL_SECONDS,
+            )
     finally:
         stop.set()

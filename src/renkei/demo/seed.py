@@ -58,6 +58,7 @@ from renkei.demo.companies import AccountSpec, CompanyFactory, mobile
 from renkei.demo.journeys import FunnelPlanner, Journey, Staff, Who
 from renkei.demo.marketing import seed_marketing
 from renkei.demo.people import CHANNEL_SHARES, Campaigns, ContactDetails, PersonFactory
+from renkei.demo.scoring import seed_rule_set
 from renkei.demo.weighted import Weighted
 from renkei.funnel.choices import ActorKind
 from renkei.funnel.models import StageChange, StatusChange
@@ -236,12 +237,14 @@ def seed(
         events=events,
         owners=[users[i] for i, seat in enumerate(data.DEMO_USERS) if seat.role == Role.MARKETING],
     )
+    rule_set = seed_rule_set(now=now)
 
     elapsed = time.perf_counter() - started
     summary = (
         f"Seeded {contacts:,} contacts at {account_count:,} accounts with "
         f"{written_stage:,} stage changes and {written_status:,} status changes "
-        f"({len(users)} demo users, {new_users} new); {marketing}; in {elapsed:.1f} s."
+        f"({len(users)} demo users, {new_users} new); {marketing}; "
+        f"scored with rules v{rule_set.version}; in {elapsed:.1f} s."
     )
     logger.debug("%s", summary)
     return summary

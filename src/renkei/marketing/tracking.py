@@ -15,6 +15,7 @@ from renkei.contacts.models import Contact
 from renkei.marketing.campaigns import campaign_ids_for
 from renkei.marketing.choices import TouchType
 from renkei.marketing.content import CONTENT_TOUCH_TYPES, content_ids_for
+from renkei.marketing.hooks import touches_recorded
 from renkei.marketing.models import Touch, Visitor, url_key
 
 MAX_EVENTS = 50
@@ -124,6 +125,7 @@ def record_batch(batch: BatchIn, *, user_agent: str = "", now: dt.datetime | Non
             )
         )
     Touch.objects.bulk_create(touches)
+    touches_recorded([visitor.contact_id])
     return len(touches)
 
 
@@ -141,7 +143,10 @@ def identify_visitor(uid: str, contact: Contact, *, now: dt.datetime | None = No
     if visitor.contact_id is None:
         visitor.contact = contact
         visitor.save(update_fields=["contact"])
-    return Touch.objects.filter(visitor_uid=uid, contact__isnull=True).update(contact=contact)
+    attached = Touch.objects.filter(visitor_uid=uid, contact__isnull=True).update(contact=contact)
+    if attached:
+        touches_recorded([contact.pk])
+    return attached
 
 
 def record_touch(
@@ -159,10 +164,12 @@ def record_touch(
     if type in CONTENT_TOUCH_TYPES:
         url = fields.get("url", "")
         fields.setdefault("content_id", content_ids_for([url]).get(url_key(url)))
-    return Touch.objects.create(
+    touch = Touch.objects.create(
         type=type,
         contact=contact,
         visitor_uid=visitor_uid,
         at=at or timezone.now(),
         **fields,
     )
+    touches_recorded([contact.pk if contact else None])
+    return touch

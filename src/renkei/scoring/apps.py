@@ -6,3 +6,12 @@ class ScoringConfig(AppConfig):
     name = "renkei.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        # Registrations: the touch hook (rescore a contact when a touch arrives) and the
+        # score panel on the contact page.
+        from renkei.marketing.hooks import on_touch_recorded
+        from renkei.scoring import panels  # noqa: F401
+        from renkei.scoring.tasks import enqueue_rescore
+
+        on_touch_recorded(enqueue_rescore)

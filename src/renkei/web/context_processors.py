@@ -28,6 +28,7 @@ NAVIGATION = [
     ("marketing:segments", _("Segments"), "filter", (Role.MARKETING,), "marketing"),
     ("marketing:forms", _("Forms"), "forms", (Role.MARKETING,), "marketing"),
     ("nurture:sends", _("Email"), "mail", (Role.MARKETING,), "marketing"),
+    ("scoring:rule_sets", _("Scoring rules"), "chart-dots", (Role.MARKETING,), "marketing"),
     ("imports:jobs", _("Import"), "file-import", (Role.MARKETING,), "data"),
     ("web:duplicates", _("Duplicates"), "copy", (Role.MARKETING,), "data"),
     ("privacy:requests", _("Privacy requests"), "shield-lock", (Role.MANAGER,), "data"),
