@@ -213,3 +213,21 @@ def test_leaders_draft_and_approve_in_the_pages_and_everyone_reads_the_terms(
         },
     )
     assert bad.status_code == 200 and "1000" in bad.content.decode()
+
+
+def test_the_score_condition_reads_the_rule_scores(leaders, manager):
+    from renkei.contacts.choices import Industry
+    from renkei.scoring.compute import compute_scores
+    from tests.scoring.helpers import active_set
+
+    rules = active_set(
+        manager,
+        [{"kind": "fit", "field": "industry", "values": [Industry.MANUFACTURING], "points": 70}],
+    )
+    maker = make_contact(account=make_account(industry=Industry.MANUFACTURING))
+    bank = make_contact(account=make_account(industry=Industry.FINANCE))
+    compute_scores(rules)
+    activate(leaders, mql_min_score=60)
+    assert agreements.qualify().qualified == [maker.pk]
+    bank.refresh_from_db()
+    assert bank.lifecycle_stage == LifecycleStage.LEAD

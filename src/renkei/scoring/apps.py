@@ -15,3 +15,9 @@ class ScoringConfig(AppConfig):
         from renkei.scoring.tasks import enqueue_rescore
 
         on_touch_recorded(enqueue_rescore)
+
+        # The lead agreement's score condition reads the current rule scores.
+        from renkei.funnel.agreement import register_score_provider
+        from renkei.scoring.services import current_totals
+
+        register_score_provider(current_totals)

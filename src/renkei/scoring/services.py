@@ -206,3 +206,16 @@ def activate(rule_set: RuleSet, *, actor: User | None, rescore: bool = True) -> 
         transaction.on_commit(lambda: rescore_all_contacts.enqueue(pk))
     logger.info("rule set %s activated by user %s", pk, getattr(actor, "pk", None))
     return rule_set
+
+
+def current_totals(contact_ids: list[int]) -> dict[int, int]:
+    """The contacts' current total rule scores (those without a score are left out): what
+    the lead agreement's score condition compares with its minimum."""
+    from renkei.scoring.models import ContactScore
+
+    return {
+        pk: round(total)
+        for pk, total in ContactScore.objects.filter(contact_id__in=contact_ids).values_list(
+            "contact_id", "total"
+        )
+    }
