@@ -143,3 +143,36 @@ def test_an_account_lookup_is_one_query(django_assert_num_queries):
     make_account(name="株式会社山田商事", corporate_number="4010001008772")
     with django_assert_num_queries(1):
         find_account_match(name="山田商事", corporate_number="4010001008772", website="yamada.jp")
+
+
+def test_the_batch_account_lookup_decides_as_the_single_one(django_assert_max_num_queries):
+    from renkei.contacts.dedup.matching import find_account_matches
+
+    make_account(name="株式会社サンプル商事", corporate_number="1010001000006")
+    make_account(name="サンプル商事", website="https://www.sample-shoji.co.jp/")
+    make_account(name="有限会社カナ商店")
+    make_account(name="ベータ工業株式会社", website="https://beta.example.jp")
+    incoming = [
+        {"name": "（株）サンプル商事"},
+        {"name": "別名", "corporate_number": "1010001000006"},
+        {"name": "㈲カナ商店"},
+        {"name": "ベータ工業(株)", "website": "beta.example.jp"},
+        {"name": "全く別の会社"},
+        {"name": "", "website": "https://www.sample-shoji.co.jp/about"},
+        {"name": "アルファ株式会社", "corporate_number": "7000012050002"},
+    ]
+    single = [
+        find_account_match(
+            name=c.get("name", ""),
+            corporate_number=c.get("corporate_number", ""),
+            website=c.get("website", ""),
+            name_kana=c.get("name_kana", ""),
+        )
+        for c in incoming
+    ]
+    with django_assert_max_num_queries(3):  # one per key kind, however many companies
+        batch = find_account_matches(incoming)
+    assert [(m.decision, m.record_id, m.reasons) for m in batch] == [
+        (m.decision, m.record_id, m.reasons) for m in single
+    ]
+    assert {m.decision for m in batch} >= {Decision.MERGE, Decision.SEPARATE}

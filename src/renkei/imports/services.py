@@ -37,7 +37,7 @@ from renkei.contacts import sqlite_search
 from renkei.contacts.choices import ConsentStatus, LifecycleStage, SourceChannel
 from renkei.contacts.dedup.choices import DuplicateKind
 from renkei.contacts.dedup.engine import Decision
-from renkei.contacts.dedup.matching import find_account_match
+from renkei.contacts.dedup.matching import find_account_matches
 from renkei.contacts.dedup.services import flag_duplicates
 from renkei.contacts.models import Account, Contact
 from renkei.contacts.normalize import (
@@ -420,24 +420,19 @@ class _Importer:
         # spellings of one new company in a batch become one account, as they would if
         # each were saved before the next was matched.
         new_by_key: dict[str, Account] = {}
-        reviews: list[tuple[Account, Account, list[str]]] = []
-        for key, company in wanted.items():
-            if key in self.accounts:
-                continue
-            similar: Account | None = None
+        reviews: list[tuple[Account, int, list[str]]] = []
+        unseen = [(key, company) for key, company in wanted.items() if key not in self.accounts]
+        found_all = find_account_matches([c for _key, c in unseen]) if self.dedup else []
+        for index, (key, company) in enumerate(unseen):
+            similar: int | None = None
             reasons: list[str] = []
             if self.dedup:
-                found = find_account_match(
-                    name=company["name"],
-                    corporate_number=company.get("corporate_number", ""),
-                    website=company.get("website", ""),
-                    name_kana=company.get("name_kana", ""),
-                )
+                found = found_all[index]
                 if found.decision == Decision.MERGE and found.record_id is not None:
                     self.accounts[key] = found.record_id
                     continue
                 if found.decision == Decision.REVIEW and not self.dry_run:
-                    similar, reasons = found.account, list(found.reasons)
+                    similar, reasons = found.record_id, list(found.reasons)
             if self.dry_run:
                 self.accounts[key] = None
                 continue
@@ -466,7 +461,7 @@ class _Importer:
             self.accounts[key] = account.pk
         flag_duplicates(
             DuplicateKind.ACCOUNT,
-            [(account.pk, similar.pk, reasons) for account, similar, reasons in reviews],
+            [(account.pk, similar, reasons) for account, similar, reasons in reviews],
         )
 
     def _account_id(self, row: PreparedRow) -> int | None:

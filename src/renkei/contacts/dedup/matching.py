@@ -227,6 +227,60 @@ def find_account_match(
     return Match(decision, pk, reasons, model=Account)
 
 
+def find_account_matches(companies: Sequence[dict[str, str]]) -> list[Match[Account]]:
+    """`find_account_match` for many companies (dicts with `name`, `corporate_number`,
+    `website`, `name_kana`) with one query per key kind and chunk instead of one per
+    company: the same candidates (the lowest ids matching any key, at most as many) and the
+    same decisions. An import resolves a batch's companies with it."""
+    limit = STRONG_CANDIDATES + WEAK_CANDIDATES
+    wanted = []
+    for company in companies:
+        name = company.get("name", "")
+        website = company.get("website", "")
+        wanted.append(
+            {
+                "corporate_number": _corporate_number(company.get("corporate_number", "")),
+                "match_key": account_match_key(name) if name else "",
+                "domain_key": account_domain_key(website) if website else "",
+            }
+        )
+    found: dict[str, dict[str, list[tuple[Any, ...]]]] = {
+        key: {} for key in ("corporate_number", "match_key", "domain_key")
+    }
+    columns = ("id", "name", "name_kana", "corporate_number", "website", "domain")
+    for key, index in found.items():
+        values = sorted({w[key] for w in wanted if w[key]})
+        for start in range(0, len(values), 900):
+            chunk = values[start : start + 900]
+            rows = Account.objects.filter(**{f"{key}__in": chunk}).values_list(key, *columns)
+            for value, *row in rows:
+                index.setdefault(value, []).append(tuple(row))
+    matches: list[Match[Account]] = []
+    for company, keys in zip(companies, wanted, strict=True):
+        if not any(keys.values()):
+            matches.append(Match(Decision.SEPARATE, model=Account))
+            continue
+        union = {
+            row[0]: row for key, value in keys.items() if value for row in found[key].get(value, [])
+        }
+        rows = [union[pk] for pk in sorted(union)[:limit]]
+        number = keys["corporate_number"]
+        rows.sort(key=lambda r: (bool(number) and r[3] != number, r[0]))
+        candidates = [
+            (pk, Record(company=nm, kana=kana, corporate_number=cn, website=site or domain))
+            for pk, nm, kana, cn, site, domain in rows
+        ]
+        incoming = Record(
+            company=company.get("name", ""),
+            kana=company.get("name_kana", ""),
+            corporate_number=number,
+            website=company.get("website", ""),
+        )
+        decision, pk, reasons = _best(candidates, incoming, compare_companies)
+        matches.append(Match(decision, pk, reasons, model=Account))
+    return matches
+
+
 def find_contact_match(
     *,
     family_name: str = "",
