@@ -62,3 +62,28 @@ def test_batch_matcher_needs_one_query_per_key_kind(existing, django_assert_max_
         matcher = BatchContactMatcher(INCOMING)
         for index, incoming in enumerate(INCOMING):
             matcher.match(index, incoming)
+
+
+def test_a_common_name_is_compared_with_the_same_oldest_candidates(db):
+    """More people share the name than a record is compared with: the batch matcher takes
+    the same oldest ones as find_contact_match, not every one of them."""
+    actor = funnel.Actor.system("test")
+    for n in range(35):
+        funnel.add_contact(
+            actor=actor, family_name="佐藤", given_name="太郎", family_name_kana="サトウ",
+            given_name_kana="タロウ", email=f"taro{n}@company{n}.co.jp",
+            account=make_account(name=f"株式会社会社{n}"),
+        )  # fmt: skip
+    incoming = [
+        Incoming("佐藤", "太郎", "サトウ", "タロウ", "", "", "株式会社会社34"),
+        Incoming("佐藤", "太郎", "サトウ", "タロウ", "", "", "株式会社会社3"),
+    ]
+    matcher = BatchContactMatcher(incoming)
+    for index, record in enumerate(incoming):
+        single = find_contact_match(
+            family_name=record.family_name, given_name=record.given_name,
+            family_name_kana=record.family_name_kana, given_name_kana=record.given_name_kana,
+            company=record.company,
+        )  # fmt: skip
+        batch = matcher.match(index, record)
+        assert (batch.decision, batch.contact_id) == (single.decision, single.record_id)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
 from renkei.contacts.dedup.engine import Decision, Record, compare_people
 from renkei.contacts.dedup.matching import STRONG_CANDIDATES, WEAK_CANDIDATES
@@ -143,11 +144,23 @@ class BatchContactMatcher:
         names = {k[2] for k in self.keys}
         kanas = {k[3] for k in self.keys}
         seen: set[int] = set()
-        for column, values in (
-            ("email", emails), ("phone", phones), ("name_key", names), ("kana_key", kanas)
+        for column, values, limit in (
+            ("email", emails, STRONG_CANDIDATES), ("phone", phones, STRONG_CANDIDATES),
+            ("name_key", names, WEAK_CANDIDATES), ("kana_key", kanas, WEAK_CANDIDATES),
         ):  # fmt: skip
             for chunk in _chunks(values):
-                rows = Contact.objects.filter(Q(**{f"{column}__in": chunk})).values_list(*_COLUMNS)
+                # Only the oldest `limit` contacts of each value: a record is compared with
+                # at most that many per kind of key (find_contact_match's rule), and a
+                # common name (佐藤 太郎) can have hundreds. No ORDER BY: sorted below.
+                rows = (
+                    Contact.objects.filter(Q(**{f"{column}__in": chunk}))
+                    .annotate(
+                        rank=Window(RowNumber(), partition_by=F(column), order_by=F("id").asc())
+                    )
+                    .filter(rank__lte=limit)
+                    .order_by()
+                    .values_list(*_COLUMNS)
+                )
                 for row in rows:
                     if row[0] in seen:
                         continue
