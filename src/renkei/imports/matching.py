@@ -12,8 +12,10 @@ the same decision and contact.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
@@ -130,6 +132,35 @@ def _chunks(values: set[str]) -> list[list[str]]:
     return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
 
 
+_LATERAL_COLUMNS = (
+    "c.id, c.family_name, c.given_name, c.family_name_kana, c.given_name_kana, c.email, "
+    "c.phone, c.name_key, c.kana_key, a.name, a.corporate_number, a.website, a.domain"
+)
+
+
+def _candidate_rows(column: str, values: list[str], limit: int) -> Iterable[tuple]:
+    """The oldest `limit` contacts for each of `values` of `column`, as _COLUMNS tuples."""
+    if connection.vendor == "postgresql":
+        # One index lookup per value (LATERAL … LIMIT): the window function below made
+        # PostgreSQL scan and sort every contact sharing a common name.
+        sql = (
+            f"SELECT {_LATERAL_COLUMNS} FROM unnest(%s::text[]) AS k(v) "  # noqa: S608
+            "CROSS JOIN LATERAL (SELECT * FROM contacts_contact c0 "
+            f"WHERE c0.{column} = k.v ORDER BY c0.id LIMIT %s) c "
+            "LEFT JOIN contacts_account a ON a.id = c.account_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [values, limit])
+            return cursor.fetchall()
+    return (
+        Contact.objects.filter(Q(**{f"{column}__in": values}))
+        .annotate(rank=Window(RowNumber(), partition_by=F(column), order_by=F("id").asc()))
+        .filter(rank__lte=limit)
+        .order_by()
+        .values_list(*_COLUMNS)
+    )
+
+
 class BatchContactMatcher:
     """Candidates for a batch of incoming records, fetched at once."""
 
@@ -152,15 +183,7 @@ class BatchContactMatcher:
                 # Only the oldest `limit` contacts of each value: a record is compared with
                 # at most that many per kind of key (find_contact_match's rule), and a
                 # common name (佐藤 太郎) can have hundreds. No ORDER BY: sorted below.
-                rows = (
-                    Contact.objects.filter(Q(**{f"{column}__in": chunk}))
-                    .annotate(
-                        rank=Window(RowNumber(), partition_by=F(column), order_by=F("id").asc())
-                    )
-                    .filter(rank__lte=limit)
-                    .order_by()
-                    .values_list(*_COLUMNS)
-                )
+                rows = _candidate_rows(column, chunk, limit)
                 for row in rows:
                     if row[0] in seen:
                         continue
