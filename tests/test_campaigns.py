@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from renkei.contacts.choices import LifecycleStage
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 def english(settings) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -181,7 +174,7 @@ def test_the_roll_up_counts_members_touches_stages_and_cost(marketer, inside_rep
 
 
 # --- pages ----------------------------------------------------------------------------
-def test_marketing_creates_a_campaign_through_the_page(marketer):
+def test_marketing_creates_a_campaign_through_the_page(client_for, marketer):
     response = client_for(marketer).post(
         reverse("marketing:campaign_new"),
         {
@@ -204,7 +197,7 @@ def test_marketing_creates_a_campaign_through_the_page(marketer):
     assert "製造業向けウェビナー" in page and "¥200,000" in page
 
 
-def test_the_campaign_form_explains_bad_input(marketer):
+def test_the_campaign_form_explains_bad_input(client_for, marketer):
     response = client_for(marketer).post(
         reverse("marketing:campaign_new"),
         {"name": "x", "type": "email", "budget": "-5", "utm_campaign": "a b"},
@@ -216,7 +209,7 @@ def test_the_campaign_form_explains_bad_input(marketer):
     assert not Campaign.objects.exists()
 
 
-def test_the_campaign_page_shows_members_and_their_history(marketer, expo):
+def test_the_campaign_page_shows_members_and_their_history(client_for, marketer, expo):
     contact = make_contact(account=make_account(name="株式会社サンプル"))
     client = client_for(marketer)
     response = client.post(
@@ -237,7 +230,7 @@ def test_the_campaign_page_shows_members_and_their_history(marketer, expo):
     assert "Japan IT Week 春 2026: Registered → No-show" in page
 
 
-def test_adding_members_reports_unknown_addresses(marketer, expo):
+def test_adding_members_reports_unknown_addresses(client_for, marketer, expo):
     client = client_for(marketer)
     response = client.post(
         reverse("marketing:campaign_members_add", args=[expo.pk]),
@@ -247,7 +240,7 @@ def test_adding_members_reports_unknown_addresses(marketer, expo):
     assert "No contact has these addresses: nobody@example.com" in response.content.decode()
 
 
-def test_removing_a_member_asks_first(marketer, expo):
+def test_removing_a_member_asks_first(client_for, marketer, expo):
     contact = make_contact()
     (member,) = campaigns.add_members(expo, [contact], actor=marketer).added
     url = reverse("marketing:campaign_member_remove", args=[expo.pk, member.pk])
@@ -256,28 +249,28 @@ def test_removing_a_member_asks_first(marketer, expo):
     assert not CampaignMember.objects.exists()
 
 
-def test_deleting_a_campaign_keeps_its_touches(marketer, expo):
+def test_deleting_a_campaign_keeps_its_touches(client_for, marketer, expo):
     tracking.record_batch(batch("itweek-spring-2026"))
     client_for(marketer).post(reverse("marketing:campaign_delete", args=[expo.pk]))
     assert not Campaign.objects.exists()
     assert Touch.objects.get().campaign is None
 
 
-def test_campaign_pages_are_for_marketing(field_rep, expo):
+def test_campaign_pages_are_for_marketing(client_for, field_rep, expo):
     client = client_for(field_rep)
     assert client.get(reverse("marketing:campaigns")).status_code == 403
     assert client.get(reverse("marketing:campaign_detail", args=[expo.pk])).status_code == 403
     assert client.get(reverse("marketing:utm_builder")).status_code == 403
 
 
-def test_the_campaign_list_filters_by_type(marketer, expo):
+def test_the_campaign_list_filters_by_type(client_for, marketer, expo):
     campaigns.create_campaign(actor=marketer, name="メルマガ 6月号", type="email")
     html = client_for(marketer).get(reverse("marketing:campaigns"), {"type": "email"})
     html = html.content.decode()
     assert "メルマガ 6月号" in html and "Japan IT Week" not in html
 
 
-def test_the_utm_builder_builds_a_copyable_link(marketer, expo):
+def test_the_utm_builder_builds_a_copyable_link(client_for, marketer, expo):
     response = client_for(marketer).get(
         reverse("marketing:utm_builder"),
         {
@@ -302,7 +295,7 @@ def test_the_utm_builder_builds_a_copyable_link(marketer, expo):
     assert 'data-copy="#utm-link"' in response.content.decode()
 
 
-def test_the_utm_builder_refuses_bad_input(marketer):
+def test_the_utm_builder_refuses_bad_input(client_for, marketer):
     response = client_for(marketer).get(
         reverse("marketing:utm_builder"),
         {
@@ -326,7 +319,7 @@ def test_building_a_link_replaces_existing_utm_parameters():
     assert url == "https://example.jp/a?x=1&utm_source=new&utm_medium=cpc&utm_campaign=%E6%98%A5"
 
 
-def test_the_admin_lists_campaigns(admin_user, expo):
+def test_the_admin_lists_campaigns(client_for, admin_user, expo):
     client = client_for(admin_user)
     assert client.get("/admin/marketing/campaign/").status_code == 200
     assert client.get("/admin/marketing/campaignmember/").status_code == 200
@@ -358,7 +351,7 @@ def test_merging_two_members_of_one_campaign_keeps_one_membership_with_both_hist
     assert (match.persona, match.manual) == (hand, True)
 
 
-def test_the_form_builder_suggests_campaign_codes(marketer, expo):
+def test_the_form_builder_suggests_campaign_codes(client_for, marketer, expo):
     html = client_for(marketer).get(reverse("marketing:form_new")).content.decode()
     assert 'list="campaign-codes"' in html
     assert '<option value="itweek-spring-2026">Japan IT Week 春 2026</option>' in html

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,12 +29,6 @@ def english(settings) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -152,7 +145,7 @@ def test_content_moves_people_forward_when_they_advance_after_reading(marketer, 
 
 
 # --- pages ----------------------------------------------------------------------------
-def test_marketing_adds_content_through_the_page(marketer, it_persona):
+def test_marketing_adds_content_through_the_page(client_for, marketer, it_persona):
     response = client_for(marketer).post(
         reverse("marketing:content_new"),
         {
@@ -171,7 +164,7 @@ def test_marketing_adds_content_through_the_page(marketer, it_persona):
     assert "製造業のDX事例" in html and "情シス部長" in html
 
 
-def test_the_content_form_explains_bad_input(marketer, guide):
+def test_the_content_form_explains_bad_input(client_for, marketer, guide):
     response = client_for(marketer).post(
         reverse("marketing:content_new"),
         {"title": "", "kind": "poster", "url": WP, "buyer_stage": ""},
@@ -182,7 +175,7 @@ def test_the_content_form_explains_bad_input(marketer, guide):
     assert "This field is required." in html
 
 
-def test_the_content_list_shows_views_downloads_and_the_forward_share(marketer, guide):
+def test_the_content_list_shows_views_downloads_and_the_forward_share(client_for, marketer, guide):
     send({"type": "page_view", "url": WP}, {"type": "download", "url": WP})
     response = client_for(marketer).get(reverse("marketing:content"), {"stage": "interest"})
     assert response.status_code == 200
@@ -191,7 +184,7 @@ def test_the_content_list_shows_views_downloads_and_the_forward_share(marketer, 
 
 
 def test_the_content_map_page_highlights_missing_content_and_explains_itself(
-    marketer, it_persona, guide
+    client_for, marketer, it_persona, guide
 ):
     html = client_for(marketer).get(reverse("marketing:content_map")).content.decode()
     assert "Missing content" in html and "bg-red-lt" in html
@@ -199,7 +192,7 @@ def test_the_content_map_page_highlights_missing_content_and_explains_itself(
     assert f"?buyer_stage=awareness&amp;persona={it_persona.pk}" in html
 
 
-def test_the_asset_page_lists_its_touches(marketer, guide):
+def test_the_asset_page_lists_its_touches(client_for, marketer, guide):
     contact = make_contact()
     tracking.record_touch(type=TouchType.DOWNLOAD, contact=contact, url=WP)
     html = client_for(marketer).get(reverse("marketing:content_detail", args=[guide.pk]))
@@ -208,18 +201,18 @@ def test_the_asset_page_lists_its_touches(marketer, guide):
     assert "Downloaded DX推進ガイド" in timeline.content.decode()
 
 
-def test_deleting_content_keeps_its_touches(marketer, guide):
+def test_deleting_content_keeps_its_touches(client_for, marketer, guide):
     send({"type": "page_view", "url": WP})
     client_for(marketer).post(reverse("marketing:content_delete", args=[guide.pk]))
     assert not ContentAsset.objects.exists() and Touch.objects.get().content is None
 
 
-def test_content_pages_are_for_marketing(inside_rep, guide):
+def test_content_pages_are_for_marketing(client_for, inside_rep, guide):
     client = client_for(inside_rep)
     for name in ("marketing:content", "marketing:content_map", "marketing:content_new"):
         assert client.get(reverse(name)).status_code == 403
     assert client.get(reverse("marketing:content_detail", args=[guide.pk])).status_code == 403
 
 
-def test_the_admin_lists_content(admin_user, guide):
+def test_the_admin_lists_content(client_for, admin_user, guide):
     assert client_for(admin_user).get("/admin/marketing/contentasset/").status_code == 200

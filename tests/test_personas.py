@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.django_db
 def english(settings) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def persona_of(contact) -> Persona | None:
@@ -182,7 +175,7 @@ def test_unknown_choices_are_refused(marketer):
 
 
 # --- pages ----------------------------------------------------------------------------
-def test_marketing_creates_a_persona_through_the_page(marketer):
+def test_marketing_creates_a_persona_through_the_page(client_for, marketer):
     response = client_for(marketer).post(
         reverse("marketing:persona_new"),
         {
@@ -206,7 +199,7 @@ def test_marketing_creates_a_persona_through_the_page(marketer):
     assert "紙の日報" in page and "Kinki" in page
 
 
-def test_the_persona_form_shows_errors_for_bad_input(marketer):
+def test_the_persona_form_shows_errors_for_bad_input(client_for, marketer):
     response = client_for(marketer).post(
         reverse("marketing:persona_new"), {"name": "", "industries": ["space"]}
     )
@@ -217,14 +210,14 @@ def test_the_persona_form_shows_errors_for_bad_input(marketer):
     assert not Persona.objects.exists()
 
 
-def test_persona_pages_are_for_marketing(inside_rep, it_manager):
+def test_persona_pages_are_for_marketing(client_for, inside_rep, it_manager):
     client = client_for(inside_rep)
     assert client.get(reverse("marketing:personas")).status_code == 403
     assert client.get(reverse("marketing:persona_detail", args=[it_manager.pk])).status_code == 403
     assert client.post(reverse("marketing:persona_rematch")).status_code == 403
 
 
-def test_the_persona_list_and_detail_show_matched_contacts(marketer, it_manager, maker):
+def test_the_persona_list_and_detail_show_matched_contacts(client_for, marketer, it_manager, maker):
     contact = make_contact(account=maker, department="情報システム部", title="部長")
     personas.match_personas()
     listing = client_for(marketer).get(reverse("marketing:personas")).content.decode()
@@ -233,7 +226,9 @@ def test_the_persona_list_and_detail_show_matched_contacts(marketer, it_manager,
     assert contact.full_name in detail.content.decode()
 
 
-def test_deleting_a_persona_asks_first_then_removes_its_matches(marketer, it_manager, maker):
+def test_deleting_a_persona_asks_first_then_removes_its_matches(
+    client_for, marketer, it_manager, maker
+):
     contact = make_contact(account=maker, department="情報システム部", title="部長")
     personas.match_personas()
     url = reverse("marketing:persona_delete", args=[it_manager.pk])
@@ -242,7 +237,7 @@ def test_deleting_a_persona_asks_first_then_removes_its_matches(marketer, it_man
     assert not Persona.objects.exists() and persona_of(contact) is None
 
 
-def test_the_contact_page_shows_the_persona_and_why(marketer, it_manager, maker):
+def test_the_contact_page_shows_the_persona_and_why(client_for, marketer, it_manager, maker):
     contact = make_contact(account=maker, department="情報システム部", title="部長")
     personas.match_personas()
     html = client_for(marketer).get(reverse("web:contact_detail", args=[contact.pk])).content
@@ -252,7 +247,7 @@ def test_the_contact_page_shows_the_persona_and_why(marketer, it_manager, maker)
     assert "Automatic (best fit)" in html
 
 
-def test_choosing_a_persona_on_the_contact_page(marketer, it_manager, maker):
+def test_choosing_a_persona_on_the_contact_page(client_for, marketer, it_manager, maker):
     contact = make_contact(account=maker)
     response = client_for(marketer).post(
         reverse("marketing:contact_persona", args=[contact.pk]), {"persona": it_manager.pk}
@@ -263,7 +258,7 @@ def test_choosing_a_persona_on_the_contact_page(marketer, it_manager, maker):
     assert PersonaMatch.objects.get(contact=contact).manual
 
 
-def test_sales_see_the_persona_but_cannot_choose_it(inside_rep, it_manager, maker):
+def test_sales_see_the_persona_but_cannot_choose_it(client_for, inside_rep, it_manager, maker):
     contact = make_contact(account=maker, department="情報システム部", title="部長")
     personas.match_personas()
     client = client_for(inside_rep)
@@ -273,7 +268,9 @@ def test_sales_see_the_persona_but_cannot_choose_it(inside_rep, it_manager, make
     assert client.post(url, {"persona": it_manager.pk}).status_code == 403
 
 
-def test_the_admin_lists_personas_and_saves_them_through_the_service(admin_user, it_manager):
+def test_the_admin_lists_personas_and_saves_them_through_the_service(
+    client_for, admin_user, it_manager
+):
     client = client_for(admin_user)
     assert client.get("/admin/marketing/persona/").status_code == 200
     assert client.get("/admin/marketing/personamatch/").status_code == 200

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.django_db
 def english(settings) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def emails(filters: dict) -> set[str]:
@@ -115,7 +108,7 @@ def test_bad_or_empty_filters_are_refused(marketer, filters):
 
 
 # --- pages ----------------------------------------------------------------------------
-def test_marketing_builds_a_segment_and_sees_its_contacts(marketer, people):
+def test_marketing_builds_a_segment_and_sees_its_contacts(client_for, marketer, people):
     client = client_for(marketer)
     response = client.post(
         reverse("marketing:segment_new"),
@@ -137,7 +130,7 @@ def test_marketing_builds_a_segment_and_sees_its_contacts(marketer, people):
     assert "製造業のMQL" in listing
 
 
-def test_the_live_count_follows_the_filters(marketer, people):
+def test_the_live_count_follows_the_filters(client_for, marketer, people):
     client = client_for(marketer)
     url = reverse("marketing:segment_count")
     counted = client.get(url, {"industries": "manufacturing"}).content.decode()
@@ -147,14 +140,14 @@ def test_the_live_count_follows_the_filters(marketer, people):
     assert "greater than or equal to 1" in bad
 
 
-def test_the_segment_form_needs_a_name_and_a_filter(marketer):
+def test_the_segment_form_needs_a_name_and_a_filter(client_for, marketer):
     response = client_for(marketer).post(reverse("marketing:segment_new"), {"name": ""})
     assert response.status_code == 422
     html = response.content.decode()
     assert "This field is required." in html and "Choose at least one filter." in html
 
 
-def test_editing_a_segment_keeps_its_filters_in_the_form(marketer, people):
+def test_editing_a_segment_keeps_its_filters_in_the_form(client_for, marketer, people):
     segment = segments.create_segment(
         actor=marketer, name="メールなし", filters={"has_email": False}
     )
@@ -169,7 +162,7 @@ def test_editing_a_segment_keeps_its_filters_in_the_form(marketer, people):
     assert (segment.name, segment.filters) == ("メールあり", {"has_email": True})
 
 
-def test_deleting_a_segment_asks_first(marketer, people):
+def test_deleting_a_segment_asks_first(client_for, marketer, people):
     segment = segments.create_segment(actor=marketer, name="x", filters={"stages": ["lead"]})
     url = reverse("marketing:segment_delete", args=[segment.pk])
     assert "Its contacts are not changed." in client_for(marketer).get(url).content.decode()
@@ -177,13 +170,13 @@ def test_deleting_a_segment_asks_first(marketer, people):
     assert not Segment.objects.exists() and Contact.objects.count() == 4
 
 
-def test_segment_pages_are_for_marketing(field_rep):
+def test_segment_pages_are_for_marketing(client_for, field_rep):
     client = client_for(field_rep)
     for name in ("marketing:segments", "marketing:segment_new", "marketing:segment_count"):
         assert client.get(reverse(name)).status_code == 403
 
 
-def test_the_admin_validates_segment_filters(admin_user):
+def test_the_admin_validates_segment_filters(client_for, admin_user):
     client = client_for(admin_user)
     assert client.get("/admin/marketing/segment/").status_code == 200
     response = client.post(

@@ -4,7 +4,6 @@ the score panel on the contact page and the score column of the contacts list.""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from renkei.contacts.choices import Industry
@@ -23,13 +22,7 @@ def english(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_a_marketer_builds_a_draft_on_the_pages(marketer):
+def test_a_marketer_builds_a_draft_on_the_pages(client_for, marketer):
     client = client_for(marketer)
     response = client.post(reverse("scoring:rule_set_new"), follow=True)
     draft = RuleSet.objects.get()
@@ -58,7 +51,7 @@ def test_a_marketer_builds_a_draft_on_the_pages(marketer):
     assert draft.rules.count() == 1
 
 
-def test_a_rule_without_values_shows_the_error_at_its_field(marketer):
+def test_a_rule_without_values_shows_the_error_at_its_field(client_for, marketer):
     draft = services.create_draft(actor=marketer)
     response = client_for(marketer).post(
         reverse("scoring:rule_add", args=[draft.pk, "fit"]),
@@ -69,7 +62,7 @@ def test_a_rule_without_values_shows_the_error_at_its_field(marketer):
     assert "Give at least one value for this rule." in response.content.decode()
 
 
-def test_only_managers_see_and_use_activation(marketer, manager):
+def test_only_managers_see_and_use_activation(client_for, marketer, manager):
     draft = services.create_draft(actor=marketer)
     services.add_rule(draft, actor=marketer, kind="fit", field="free_mail", points=-20)
     url = reverse("scoring:rule_set_detail", args=[draft.pk])
@@ -82,7 +75,7 @@ def test_only_managers_see_and_use_activation(marketer, manager):
     assert draft.status == "active"
 
 
-def test_sales_read_the_rules_but_cannot_change_them(inside_rep, manager):
+def test_sales_read_the_rules_but_cannot_change_them(client_for, inside_rep, manager):
     draft = services.create_draft(actor=manager)
     assert client_for(inside_rep).get(reverse("scoring:rule_sets")).status_code == 200
     assert (
@@ -97,7 +90,7 @@ def test_sales_read_the_rules_but_cannot_change_them(inside_rep, manager):
     assert response.status_code == 403
 
 
-def test_the_contact_page_shows_the_score_and_its_reasons(manager, inside_rep):
+def test_the_contact_page_shows_the_score_and_its_reasons(client_for, manager, inside_rep):
     draft = services.create_draft(actor=manager)
     services.add_rule(draft, actor=manager, kind="fit", field="industry", values=["it"], points=20)
     services.add_rule(draft, actor=manager, kind="fit", field="free_mail", points=-5)
@@ -115,7 +108,7 @@ def test_the_contact_page_shows_the_score_and_its_reasons(manager, inside_rep):
 
 
 def test_the_contacts_list_shows_scores_without_a_query_per_row(
-    manager, django_assert_max_num_queries
+    client_for, manager, django_assert_max_num_queries
 ):
     draft = services.create_draft(actor=manager)
     services.add_rule(draft, actor=manager, kind="fit", field="industry", values=["it"], points=20)
