@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.contacts.choices import LeadStatus, LifecycleStage, SourceChannel
 from renkei.contacts.models import Contact
@@ -129,7 +130,7 @@ class StatusChangeForm(forms.Form):
 class AgreementForm(forms.Form):
     """The terms of a draft lead agreement."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("agreement", "Title"), max_length=200)
     mql_min_score = forms.IntegerField(
         label=_("Minimum score"),
         required=False,
